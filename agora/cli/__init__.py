@@ -1,0 +1,1 @@
+"""The ``agora`` command line (click). Entry point: :func:`agora.cli.main.main`."""

@@ -1,0 +1,97 @@
+"""``agora db``: the embedded PostgreSQL cluster and databases on the configured server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+import psycopg
+
+from agora.cli.context import CliContext, pass_cli
+from agora.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from agora.db.url import create_database, drop_database, list_databases, resolve_db_url
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly_errors(func: F) -> F:
+    """Show setup and connection problems as one-line CLI errors, not tracebacks."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (EmbeddedPostgresError, psycopg.Error, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _embedded(cli: CliContext) -> EmbeddedPostgres:
+    if cli.settings.db_url:
+        # Still allowed (e.g. to stop a cluster left running), but say it is not in use.
+        click.echo("note: a database URL is configured; the embedded cluster is not used", err=True)
+    return EmbeddedPostgres(cli.settings.data_dir)
+
+
+@click.group("db")
+def db() -> None:
+    """Embedded PostgreSQL cluster and databases."""
+
+
+@db.command("start")
+@pass_cli
+@_friendly_errors
+def start(cli: CliContext) -> None:
+    """Start the embedded cluster (initialising it on first use); print its URL."""
+    click.echo(_embedded(cli).start())
+
+
+@db.command("stop")
+@pass_cli
+@_friendly_errors
+def stop(cli: CliContext) -> None:
+    """Stop the embedded cluster."""
+    _embedded(cli).stop()
+    click.echo("stopped")
+
+
+@db.command("status")
+@pass_cli
+def status(cli: CliContext) -> None:
+    """Print the embedded cluster's state as JSON."""
+    click.echo(json.dumps(_embedded(cli).status(), indent=2))
+
+
+@db.command("list")
+@pass_cli
+@_friendly_errors
+def list_(cli: CliContext) -> None:
+    """List the databases on the configured server (the embedded one is started)."""
+    for name in list_databases(resolve_db_url(cli.settings)):
+        click.echo(name)
+
+
+@db.command("create")
+@click.argument("name")
+@pass_cli
+@_friendly_errors
+def create(cli: CliContext, name: str) -> None:
+    """Create an empty database NAME."""
+    create_database(resolve_db_url(cli.settings), name)
+    click.echo(f"created {name}")
+
+
+@db.command("drop")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Disconnect other sessions first.")
+@click.confirmation_option(prompt="Drop the database and all its data?")
+@pass_cli
+@_friendly_errors
+def drop(cli: CliContext, name: str, force: bool) -> None:
+    """Drop database NAME."""
+    drop_database(resolve_db_url(cli.settings), name, force=force)
+    click.echo(f"dropped {name}")

@@ -1,0 +1,1 @@
+"""PostgreSQL access: pools, cursors, transactions, the embedded cluster."""

@@ -1,0 +1,1 @@
+"""The ORM: models, fields, environments, domains, schema synchronisation."""

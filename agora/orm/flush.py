@@ -1,0 +1,141 @@
+"""Writing buffered changes: recompute pending stored fields, then UPDATE in batches.
+
+Also home of ``modified``: given records whose fields changed, find the computed fields
+that depend on them (through the registry's trigger graph) and mark or invalidate them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+from agora.db.sql import SQL
+from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.orm.integrity import translate_integrity_error
+
+if TYPE_CHECKING:
+    from agora.orm.environment import Transaction
+    from agora.orm.fields import Field
+    from agora.orm.models import BaseModel
+
+#: rows per batched UPDATE statement
+UPDATE_BATCH = 1000
+_SQL_TYPE = re.compile(r"^[a-z0-9]+$")
+
+
+def flush_transaction(transaction: Transaction) -> None:
+    env = Environment(transaction.cr, SUPERUSER_ID, {}, su=True, registry=transaction.registry)
+    # Computing may modify other fields, and writing may trigger nothing new, so loop
+    # until both queues are empty (bounded to catch dependency cycles).
+    for _round in range(1000):
+        while transaction.tocompute:
+            field, ids = next(iter(transaction.tocompute.items()))
+            if not ids:
+                del transaction.tocompute[field]
+                continue
+            batch = tuple(sorted(ids))[:1000]
+            records = env[field.model_name]._browse(batch, batch)
+            records._compute_field_values(field)
+            ids.difference_update(batch)
+        if not transaction.towrite:
+            return
+        model_name = next(iter(transaction.towrite))
+        rows = transaction.towrite.pop(model_name)
+        write_rows(env[model_name], rows)
+    raise RuntimeError("flush did not converge: computed field dependencies form a cycle")
+
+
+def write_rows(model: BaseModel, rows: dict[int, dict[str, Any]]) -> None:
+    """UPDATE the given rows: one statement per group of rows writing the same columns."""
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for id_, values in rows.items():
+        groups[tuple(sorted(values))].append(id_)
+    fields = model._fields
+    table = SQL.identifier(model._table)
+    cr = model.env.cr
+    for names, ids in groups.items():
+        columns = [fields[name] for name in names]
+        for start in range(0, len(ids), UPDATE_BATCH):
+            chunk = ids[start:start + UPDATE_BATCH]
+            if len(chunk) == 1:
+                values = rows[chunk[0]]
+                assignments = SQL.join(", ", (
+                    SQL("%s = %s", SQL.identifier(f.name), f.convert_to_column(values[f.name]))
+                    for f in columns))
+                query = SQL("UPDATE %s SET %s WHERE id = %s", table, assignments, chunk[0])
+            else:
+                query = _batched_update(model, columns, chunk, rows)
+            try:
+                cr.execute(query)
+            except psycopg.errors.IntegrityError as exc:
+                raise translate_integrity_error(exc, model) from None
+
+
+def _batched_update(model: BaseModel, columns: list[Field], ids: list[int],
+                    rows: dict[int, dict[str, Any]]) -> SQL:
+    casts = []
+    for field in columns:
+        sql_type = field.sql_type or ""
+        if not _SQL_TYPE.match(sql_type):
+            raise ValueError(f"{field}: unexpected SQL type {sql_type!r}")
+        casts.append(f"%s::{sql_type}")
+    row_code = "(%s::int4, " + ", ".join(casts) + ")"
+    params: list[Any] = []
+    for id_ in ids:
+        values = rows[id_]
+        params.append(id_)
+        params.extend(f.convert_to_column(values[f.name]) for f in columns)
+    values_sql = SQL._raw(", ".join([row_code] * len(ids)), tuple(params))
+    names = SQL.join(", ", (SQL.identifier(f.name) for f in columns))
+    assignments = SQL.join(", ", (SQL("%s = %s", SQL.identifier(f.name),
+                                      SQL.identifier("__v", f.name)) for f in columns))
+    return SQL("UPDATE %s SET %s FROM (VALUES %s) AS __v(id, %s) WHERE %s = __v.id",
+               SQL.identifier(model._table), assignments, values_sql, names,
+               SQL.identifier(model._table, "id"))
+
+
+def modified(records: BaseModel, fields: list[Field]) -> None:
+    """Mark for recomputation (stored) or drop from the cache (not stored) every computed
+    field that depends on ``fields`` of ``records``, transitively."""
+    if not records or not fields:
+        return
+    registry = records.env.registry
+    triggers = registry.field_triggers
+    if not any(field in triggers for field in fields):
+        return
+    transaction = records.env.transaction
+    cache = transaction.cache
+    seen: set[tuple[Field, int]] = set()
+    todo: list[tuple[BaseModel, list[Field]]] = [(records.sudo(), fields)]
+    while todo:
+        recs, changed = todo.pop()
+        for field in changed:
+            for target_field, path in triggers.get(field, ()):
+                targets = _reverse(recs, path)
+                ids = [id_ for id_ in targets._ids if (target_field, id_) not in seen]
+                if not ids:
+                    continue
+                seen.update((target_field, id_) for id_ in ids)
+                field_cache = cache[target_field]
+                for id_ in ids:
+                    field_cache.pop(id_, None)
+                if target_field.store:
+                    transaction.tocompute[target_field].update(ids)
+                todo.append((targets._browse(tuple(ids), tuple(ids)), [target_field]))
+
+
+def _reverse(records: BaseModel, path: tuple[Field, ...]) -> BaseModel:
+    """The records from which following ``path`` reaches some of ``records``."""
+    for field in reversed(path):
+        model = records.env[field.model_name]
+        if not records:
+            return model
+        if field.type == "one2many" and not field.computed:
+            records = records.mapped(field.inverse_name)
+        else:
+            records = model.with_context(active_test=False).search(
+                [(field.name, "in", list(records._ids))])
+    return records

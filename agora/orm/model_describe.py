@@ -1,0 +1,60 @@
+"""fields_get and default_get: what clients ask about a model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agora.orm.exceptions import UnknownFieldError
+from agora.orm.fields.base import MISSING
+
+if TYPE_CHECKING:
+    from agora.orm.models import BaseModel
+
+
+class DescribeMixin:
+    __slots__ = ()
+
+    def fields_get(self: BaseModel, allfields: list[str] | None = None,
+                   attributes: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """``{name: {type, string, required, readonly, ...}}`` for the model's fields."""
+        names = allfields or list(self._fields)
+        result: dict[str, dict[str, Any]] = {}
+        for name in names:
+            field = self._fields.get(name)
+            if field is None:
+                continue  # Odoo ignores unknown names here
+            info = field.describe()
+            if field.type == "selection" and "selection" not in info:
+                info["selection"] = [list(pair) for pair in field.get_selection(self)]
+            if attributes:
+                info = {key: value for key, value in info.items() if key in attributes}
+            result[name] = info
+        return result
+
+    def default_get(self: BaseModel, fields_list: list[str]) -> dict[str, Any]:
+        """Default values for ``fields_list``: context ``default_<name>``, then the
+        field's ``default``."""
+        context = self.env.context
+        result: dict[str, Any] = {}
+        for name in fields_list:
+            field = self._fields.get(name)
+            if field is None:
+                raise UnknownFieldError(f"{self._name}: unknown field {name!r}",
+                                        model=self._name, field=name)
+            key = f"default_{name}"
+            if key in context:
+                result[name] = context[key]
+                continue
+            value = field.get_default(self)
+            if value is not MISSING:
+                if hasattr(value, "_ids"):
+                    value = field.convert_to_write(value, self)
+                result[name] = value
+        for parent_model, link in self._inherits.items():
+            parent_names = [n for n in fields_list
+                            if n not in self._own_field_names and n not in result
+                            and n in self.env[parent_model]._fields and n != link]
+            if parent_names:
+                parent_defaults = self.env[parent_model].default_get(parent_names)
+                result.update(parent_defaults)
+        return result
