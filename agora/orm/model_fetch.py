@@ -90,6 +90,16 @@ class FetchMixin:
                 cache[field].update(zip(ids, values, strict=True))
             else:
                 cache[field].update(zip(ids, map(convert, values), strict=True))
+        # Values awaiting recomputation are stale in the database: keep them out of
+        # the cache so that reading them triggers the compute.
+        tocompute = self.env.transaction.tocompute
+        if tocompute:
+            for field in fields:
+                pending = tocompute.get(field)
+                if pending:
+                    field_cache = cache[field]
+                    for id_ in pending.intersection(ids):
+                        field_cache.pop(id_, None)
         return list(ids)
 
     # -- relations ------------------------------------------------------------------------

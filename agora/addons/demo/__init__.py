@@ -1,0 +1,1 @@
+"""Demo app of the kernel: contacts, products and sales orders to play with."""

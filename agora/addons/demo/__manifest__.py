@@ -1,0 +1,11 @@
+{
+    "name": "Kernel demo",
+    "version": "0.1.0",
+    "summary": "Contacts, products and orders that show the ORM at work",
+    "category": "Hidden",
+    "depends": [],
+    "data": [],
+    "demo": [],
+    "license": "LGPL-3",
+    "installable": True,
+}

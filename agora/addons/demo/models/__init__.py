@@ -1,0 +1,1 @@
+from agora.addons.demo.models import contact, order, product  # noqa: F401
