@@ -26,6 +26,8 @@ class SQL:
 
     def __init__(self, code: str = "", *args: Any) -> None:
         if not args:
+            if "%s" in code:
+                raise ValueError(f"SQL {code!r} expects arguments, got none")
             self.code = code
             self.params: tuple[Any, ...] = ()
             return
