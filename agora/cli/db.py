@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -60,10 +61,15 @@ def stop(cli: CliContext) -> None:
 
 
 @db.command("status")
+@click.option("--show-password", is_flag=True, help="Print the URL with its password.")
 @pass_cli
-def status(cli: CliContext) -> None:
-    """Print the embedded cluster's state as JSON."""
-    click.echo(json.dumps(_embedded(cli).status(), indent=2))
+def status(cli: CliContext, show_password: bool) -> None:
+    """Print the embedded cluster's state as JSON (password masked by default)."""
+    info = _embedded(cli).status()
+    if info.get("url") and not show_password:
+        # Terminal output ends up in logs and screen shares; the secret stays in its file.
+        info["url"] = re.sub(r"(://[^:/@]+:)[^@]+@", r"\1****@", info["url"])
+    click.echo(json.dumps(info, indent=2))
 
 
 @db.command("list")

@@ -50,7 +50,10 @@ def test_db_start_list_status_stop(data_dir: Path) -> None:
 
     status = json.loads(agora("--data-dir", str(data_dir), "db", "status")[1])
     assert status["running"] is True
-    assert status["url"] == url
+    password = url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+    assert password not in status["url"] and "****@" in status["url"]
+    shown = json.loads(agora("--data-dir", str(data_dir), "db", "status", "--show-password")[1])
+    assert shown["url"] == url
 
     code, out = agora("--data-dir", str(data_dir), "db", "stop")
     assert code == 0, out
