@@ -133,3 +133,22 @@ def test_retries_are_bounded(pools):
     with pytest.raises(TransactionRetryExhausted, match="3 tries"):
         run_in_transaction(pools, always_conflicts, max_tries=3, base_delay=0.001)
     assert len(calls) == 3
+
+
+def test_readonly_cursors_use_a_replica_pool_when_configured(agora_database):
+    # The "replica" is the same server here: what is checked is the choice of pool.
+    pools = DatabasePools(agora_database[1], [agora_database[1]], min_size=0, max_size=2)
+    try:
+        assert pools.pool_for(readonly=True) is pools.replicas[0]
+        assert pools.pool_for(readonly=False) is pools.primary
+        with pools.cursor(readonly=True) as cr:
+            assert cr.readonly
+            cr.execute("SELECT 1")
+            assert cr.fetchone() == (1,)
+    finally:
+        pools.close()
+    alone = DatabasePools(agora_database[1], min_size=0, max_size=1)
+    try:
+        assert alone.pool_for(readonly=True) is alone.primary
+    finally:
+        alone.close()
