@@ -110,6 +110,13 @@ class DomainCompiler:
             return self._any(field, value)
         if operator in ("child_of", "parent_of"):
             return self._hierarchy(field, operator, value)
+        if field.relational and operator == "in" and isinstance(value, list | tuple) \
+                and any(v is False or v is None for v in value):
+            # False in the list means "empty", whatever the other values are (ids, names)
+            empty = self.compile_leaf((name, "=", False))
+            others = [v for v in value if v is not False and v is not None]
+            return self._combine(OR, empty, self.compile_leaf((name, "in", others))) \
+                if others else empty
         if field.type in ("one2many", "many2many"):
             return self._x2many_leaf(field, operator, value)
         if field.type == "many2one" and self._is_name_value(value) and operator in (
@@ -198,6 +205,9 @@ class DomainCompiler:
             if empty:
                 raise self.error(f"operator {operator!r} needs a text value", field.name)
             text = str(value) if not isinstance(value, str) else value
+            if operator.startswith("=") and (len(text) - len(text.rstrip("\\"))) % 2:
+                raise self.error(f"{operator!r} pattern {text!r} ends with an escape character",
+                                 field.name)
             pattern = text if operator.startswith("=") else f"%{escape_like(text)}%"
             keyword = "ILIKE" if operator.endswith("ilike") else "LIKE"
             target = column if field.type in ("char", "text", "html", "selection") \

@@ -85,6 +85,11 @@ class Transaction:
     def flush(self) -> None:
         """Recompute pending stored fields, then write pending values to the database."""
         if self._flushing:
+            # Reached from a compute method running inside the flush (it reads a relation
+            # or searches): write what was computed or written so far, so the database
+            # answers from the current state; the outer flush goes on recomputing.
+            from agora.orm.flush import write_pending
+            write_pending(self)
             return
         from agora.orm.flush import flush_transaction
         self._flushing = True

@@ -48,6 +48,15 @@ def flush_transaction(transaction: Transaction) -> None:
     raise RuntimeError("flush did not converge: computed field dependencies form a cycle")
 
 
+def write_pending(transaction: Transaction) -> None:
+    """Write every buffered value, without recomputing anything."""
+    env = Environment(transaction.cr, SUPERUSER_ID, {}, su=True, registry=transaction.registry)
+    while transaction.towrite:
+        model_name = next(iter(transaction.towrite))
+        rows = transaction.towrite.pop(model_name)
+        write_rows(env[model_name], rows)
+
+
 def write_rows(model: BaseModel, rows: dict[int, dict[str, Any]]) -> None:
     """UPDATE the given rows: one statement per group of rows writing the same columns."""
     groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -97,9 +106,13 @@ def _batched_update(model: BaseModel, columns: list[Field], ids: list[int],
                SQL.identifier(model._table, "id"))
 
 
-def modified(records: BaseModel, fields: list[Field]) -> None:
+def modified(records: BaseModel, fields: list[Field], create: bool = False) -> None:
     """Mark for recomputation (stored) or drop from the cache (not stored) every computed
-    field that depends on ``fields`` of ``records``, transitively."""
+    field that depends on ``fields`` of ``records``, transitively.
+
+    ``create`` says ``records`` were just inserted: no other record can point to them yet,
+    so dependents reached backwards through a many2one/many2many are skipped (no query).
+    """
     if not records or not fields:
         return
     registry = records.env.registry
@@ -110,10 +123,20 @@ def modified(records: BaseModel, fields: list[Field]) -> None:
     cache = transaction.cache
     seen: set[tuple[Field, int]] = set()
     todo: list[tuple[BaseModel, list[Field]]] = [(records.sudo(), fields)]
+    first = True
     while todo:
         recs, changed = todo.pop()
         for field in changed:
             for target_field, path in triggers.get(field, ()):
+                if path and create and first and _needs_search(path[-1:]):
+                    continue
+                if not target_field.store and target_field not in triggers \
+                        and _needs_search(path):
+                    # Only cached values depend on the change, and nothing depends on
+                    # them: dropping them is enough, and cheaper than a reverse search
+                    # per write (which would make loops of writes N+1).
+                    _drop_cached(transaction, target_field)
+                    continue
                 targets = _reverse(recs, path)
                 ids = [id_ for id_ in targets._ids if (target_field, id_) not in seen]
                 if not ids:
@@ -125,6 +148,26 @@ def modified(records: BaseModel, fields: list[Field]) -> None:
                 if target_field.store:
                     transaction.tocompute[target_field].update(ids)
                 todo.append((targets._browse(tuple(ids), tuple(ids)), [target_field]))
+        first = False
+
+
+def _needs_search(path: tuple[Field, ...]) -> bool:
+    """Whether reversing ``path`` needs a query (only one2many steps use the cache)."""
+    return any(field.type != "one2many" or field.computed for field in path)
+
+
+def _drop_cached(transaction: Transaction, field: Field) -> None:
+    """Forget the cached values of a non-stored computed field (except those being
+    computed right now, which the running compute method is assigning)."""
+    field_cache = transaction.cache.get(field)
+    if not field_cache:
+        return
+    protected = transaction.protected.get(field)
+    if protected:
+        for id_ in [id_ for id_ in field_cache if id_ not in protected]:
+            del field_cache[id_]
+    else:
+        field_cache.clear()
 
 
 def _reverse(records: BaseModel, path: tuple[Field, ...]) -> BaseModel:

@@ -217,7 +217,7 @@ class CrudMixin:
                     pending.add(id_)
                     field_cache.pop(id_, None)
         self._invalidate_inverse_relations([fields[n] for n in given])
-        modified(records, [fields[n] for n in given if n not in _LOG_FIELDS])
+        modified(records, [fields[n] for n in given if n not in _LOG_FIELDS], create=True)
         for record, later in zip(records, later_by_record, strict=True):
             if later:
                 record._write_later(later)

@@ -137,6 +137,14 @@ class Registry(Mapping[str, type[BaseModel]]):
                 if field.related:
                     self._setup_related_field(model, field)
         for model in self.models.values():
+            display_name = model._fields["display_name"]
+            if not display_name.depends:
+                # The default display name is the record's name (possibly delegated by
+                # _inherits, hence after that set-up): renaming must invalidate it.
+                rec_name = model._rec_name if model._rec_name in model._fields else (
+                    "name" if "name" in model._fields else None)
+                if rec_name:
+                    display_name.depends = (rec_name,)
             self._setup_model_caches(model)
         self._setup_triggers()
 
@@ -290,6 +298,15 @@ class Registry(Mapping[str, type[BaseModel]]):
                             triggers[step].append(entry)
                         if index < len(chain) - 1:
                             self.path_fields.add(step)
+                        if step.type == "one2many" and not step.computed:
+                            # Moving a line to another parent (writing its many2one) changes
+                            # the one2many of both parents: the old one is reached before
+                            # the write (path field), the new one after.
+                            inverse = self.models[step.comodel_name]._fields[step.inverse_name]
+                            entry = (field, tuple(chain[:index + 1]))
+                            if entry not in triggers[inverse]:
+                                triggers[inverse].append(entry)
+                            self.path_fields.add(inverse)
         self.field_triggers = dict(triggers)
 
     # -- convenience for callers -------------------------------------------------------------

@@ -31,6 +31,9 @@ def cr(registry, make_connection) -> Iterator:
     finally:
         connection.rollback()
         cursor.close()
+        # One connection per test: close it now, not at the end of the session, or a long
+        # run exhausts the server's max_connections.
+        connection.close()
 
 
 @pytest.fixture

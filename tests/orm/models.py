@@ -165,3 +165,121 @@ class Employee(models.Model):
 
     partner_id = fields.Many2one("test.partner", required=True, ondelete="cascade")
     badge = fields.Char()
+
+
+# -- models added for the behaviour tests (test_fields, test_compute, test_relations) --------
+
+class Currency(models.Model):
+    _name = "test.currency"
+    _module = "test_orm"
+
+    name = fields.Char(required=True)
+
+
+def _default_label(model):
+    return f"label-{model._name}"
+
+
+class Misc(models.Model):
+    """Field types and features the core test models do not cover."""
+
+    _name = "test.misc"
+    _module = "test_orm"
+
+    name = fields.Char()
+    label = fields.Char(default=_default_label)
+    code = fields.Char(size=5)
+    currency_id = fields.Many2one("test.currency")
+    amount = fields.Monetary(currency_field="currency_id")
+    ref = fields.Reference([("test.partner", "Partner"), ("test.tag", "Tag")])
+    tag_id = fields.Many2one("test.tag", ondelete="cascade")
+    partner_id = fields.Many2one("test.partner", ondelete="set null")
+    stamp = fields.Datetime()
+    value = fields.Integer()
+    double = fields.Integer(compute="_compute_double", inverse="_inverse_double")
+    partner_email = fields.Char(related="partner_id.email")
+    tag_ids = fields.Many2many("test.tag", "test_misc_tag_rel", "misc_id", "tag_id")
+
+    @api.depends("value")
+    def _compute_double(self):
+        for record in self:
+            record.double = record.value * 2
+
+    def _inverse_double(self):
+        for record in self:
+            record.value = record.double // 2
+
+
+# -- models for the domain property tests (tests/orm/test_domain_property.py) ----------------
+
+class DomCountry(models.Model):
+    _name = "test.dom.country"
+    _module = "test_orm"
+    _order = "id"
+
+    name = fields.Char()
+    code = fields.Char()
+
+
+class DomTag(models.Model):
+    _name = "test.dom.tag"
+    _module = "test_orm"
+    _order = "id"
+
+    name = fields.Char()
+    color = fields.Integer()
+
+
+class DomCategory(models.Model):
+    _name = "test.dom.category"
+    _module = "test_orm"
+    _parent_store = True
+    _order = "id"
+
+    name = fields.Char()
+    parent_id = fields.Many2one("test.dom.category")
+    child_ids = fields.One2many("test.dom.category", "parent_id")
+
+
+class DomPartner(models.Model):
+    _name = "test.dom.partner"
+    _module = "test_orm"
+    _order = "id"
+
+    name = fields.Char()
+    email = fields.Char()
+    notes = fields.Text()
+    active = fields.Boolean(default=True)
+    is_company = fields.Boolean()
+    age = fields.Integer()
+    score = fields.Float()
+    kind = fields.Selection([("person", "Person"), ("company", "Company")])
+    birthday = fields.Date()
+    country_id = fields.Many2one("test.dom.country")
+    category_id = fields.Many2one("test.dom.category")
+    parent_id = fields.Many2one("test.dom.partner")
+    child_ids = fields.One2many("test.dom.partner", "parent_id")
+    tag_ids = fields.Many2many("test.dom.tag")
+    order_ids = fields.One2many("test.dom.order", "partner_id")
+
+
+class DomOrder(models.Model):
+    _name = "test.dom.order"
+    _module = "test_orm"
+    _order = "id"
+
+    name = fields.Char()
+    partner_id = fields.Many2one("test.dom.partner", required=True)
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")])
+    amount = fields.Float()
+    line_ids = fields.One2many("test.dom.order.line", "order_id")
+
+
+class DomOrderLine(models.Model):
+    _name = "test.dom.order.line"
+    _module = "test_orm"
+    _order = "id"
+
+    order_id = fields.Many2one("test.dom.order", required=True)
+    product = fields.Char()
+    quantity = fields.Integer()

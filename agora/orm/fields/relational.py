@@ -193,6 +193,8 @@ class Many2many(_X2many):
     type = "many2many"
     defaults: ClassVar[dict[str, Any]] = {
         "relation": None, "column1": None, "column2": None, "store": True,
+        # Like Odoo: a copy keeps the links (only one2many lines are not copied).
+        "copy": True,
     }
     relation: str
     column1: str
