@@ -14,7 +14,6 @@ from agora.orm.exceptions import (
     InvalidValueError,
     MissingError,
     RequiredFieldError,
-    UnknownFieldError,
 )
 from agora.orm.fields.base import MISSING
 from agora.orm.flush import modified
@@ -64,10 +63,7 @@ class CrudMixin:
             columns: dict[str, Any] = {}
             later: dict[Field, Any] = {}
             for name, value in vals.items():
-                field = fields.get(name)
-                if field is None:
-                    raise UnknownFieldError(f"{self._name}: unknown field {name!r}",
-                                            model=self._name, field=name)
+                field = self._field(name)
                 if field.column and not (field.computed and not field.store):
                     columns[name] = field.convert_to_cache(value, self)
                 elif field.type in ("one2many", "many2many") or field.inverse or field.related:
@@ -240,7 +236,6 @@ class CrudMixin:
         if not self._ids:
             return True
         self.check_access("write")
-        fields = self._fields
         vals = dict(vals)
         if self._inherits:
             for parent_model, link in self._inherits.items():
@@ -252,10 +247,7 @@ class CrudMixin:
         columns: dict[Field, Any] = {}
         later: dict[Field, Any] = {}
         for name, value in vals.items():
-            field = fields.get(name)
-            if field is None:
-                raise UnknownFieldError(f"{self._name}: unknown field {name!r}",
-                                        model=self._name, field=name)
+            field = self._field(name)
             if name in ("id", "display_name", *_LOG_FIELDS):
                 raise InvalidValueError(f"{self._name}: field {name!r} cannot be written",
                                         model=self._name, field=name)
@@ -446,10 +438,7 @@ class CrudMixin:
             names = [names]
         result = []
         for name in names:
-            field = self._fields.get(name)
-            if field is None:
-                raise UnknownFieldError(f"{self._name}: unknown field {name!r}",
-                                        model=self._name, field=name)
+            field = self._field(name)
             if field not in result:
                 result.append(field)
         return result

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agora.orm.exceptions import UnknownFieldError
 from agora.orm.fields.base import MISSING
 
 if TYPE_CHECKING:
@@ -37,10 +36,7 @@ class DescribeMixin:
         context = self.env.context
         result: dict[str, Any] = {}
         for name in fields_list:
-            field = self._fields.get(name)
-            if field is None:
-                raise UnknownFieldError(f"{self._name}: unknown field {name!r}",
-                                        model=self._name, field=name)
+            field = self._field(name)
             key = f"default_{name}"
             if key in context:
                 result[name] = context[key]

@@ -83,6 +83,15 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
         self._ids = ids
         self._prefetch_ids = prefetch_ids
 
+    @classmethod
+    def _field(cls, name: str) -> Field:
+        """The field called ``name``; UnknownFieldError naming the model otherwise."""
+        try:
+            return cls._fields[name]
+        except (KeyError, TypeError):
+            raise UnknownFieldError(f"{cls._name}: unknown field {name!r}",
+                                    model=cls._name, field=str(name)) from None
+
     # -- construction ---------------------------------------------------------------
     def browse(self, ids: int | Iterable[int] | None = None) -> BaseModel:
         """Records of this model with the given ids (no query; see ``exists``)."""
@@ -162,20 +171,14 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
 
     def __getitem__(self, key: int | slice | str) -> Any:
         if isinstance(key, str):
-            field = self._fields.get(key)
-            if field is None:
-                raise UnknownFieldError(f"{self._name}: unknown field {key!r}",
-                                        model=self._name, field=key)
+            field = self._field(key)
             return field.__get__(self, type(self))
         if isinstance(key, slice):
             return self._browse(self._ids[key], self._prefetch_ids)
         return self._browse((self._ids[key],), self._prefetch_ids)
 
     def __setitem__(self, key: str, value: Any) -> None:
-        field = self._fields.get(key)
-        if field is None:
-            raise UnknownFieldError(f"{self._name}: unknown field {key!r}",
-                                    model=self._name, field=key)
+        field = self._field(key)
         field.__set__(self, value)
 
     def __eq__(self, other: object) -> bool:
@@ -262,10 +265,7 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
         return records
 
     def _mapped_field(self, name: str) -> Any:
-        field = self._fields.get(name)
-        if field is None:
-            raise UnknownFieldError(f"{self._name}: unknown field {name!r}",
-                                    model=self._name, field=name)
+        field = self._field(name)
         if field.relational:
             comodel = self.env[field.comodel_name]
             ids: dict[int, None] = {}
