@@ -83,12 +83,31 @@ def list_(cli: CliContext) -> None:
 
 @db.command("create")
 @click.argument("name")
+@click.option("--demo", is_flag=True, help="Load demo data.")
+@click.option("-i", "--install", "modules", multiple=True,
+              help="Modules to install besides base (repeat or comma-separate).")
+@click.option("--empty", is_flag=True, help="Only create the database, install nothing.")
 @pass_cli
 @_friendly_errors
-def create(cli: CliContext, name: str) -> None:
-    """Create an empty database NAME."""
-    create_database(resolve_db_url(cli.settings), name)
-    click.echo(f"created {name}")
+def create(cli: CliContext, name: str, demo: bool, modules: tuple[str, ...],
+           empty: bool) -> None:
+    """Create database NAME and install base (and the given modules) in it."""
+    from agora.cli.database import database_cursor, progress_bar
+    from agora.modules.loader import install_modules
+
+    server = resolve_db_url(cli.settings)
+    create_database(server, name)
+    if empty:
+        click.echo(f"created {name}")
+        return
+    names = ["base", *(m.strip() for item in modules for m in item.split(",") if m.strip())]
+    try:
+        with database_cursor(cli, name) as cr, progress_bar("Installing") as progress:
+            install_modules(cr, names, demo=demo, progress=progress)
+    except Exception:
+        drop_database(server, name, force=True)  # nothing half-made is left behind
+        raise
+    click.echo(f"created {name} with {', '.join(names)}")
 
 
 @db.command("drop")

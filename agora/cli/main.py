@@ -9,6 +9,7 @@ import click
 from agora.cli.context import CliContext
 from agora.cli.db import db
 from agora.cli.demo import demo
+from agora.cli.module import module
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,7 +40,8 @@ def main(
 
 # --- subcommands -------------------------------------------------------------------
 main.add_command(db)
-main.add_command(demo)  # agora/cli/demo.py: body provided by the ORM/modules side
+main.add_command(demo)
+main.add_command(module)
 
 
 if __name__ == "__main__":

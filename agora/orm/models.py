@@ -27,6 +27,8 @@ class MetaModel(type):
 
     #: module name -> definition classes, in definition order
     module_definitions: ClassVar[dict[str, list[type]]] = {}
+    #: python package -> module name, for addons outside ``agora.addons``
+    package_modules: ClassVar[dict[str, str]] = {}
 
     def __init__(cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> None:
         super().__init__(name, bases, attrs)
@@ -40,10 +42,15 @@ class MetaModel(type):
 
 
 def _module_of(python_module: str) -> str:
-    """``agora.addons.sale.models.order`` -> ``sale``; anything else keeps its name."""
+    """``agora.addons.sale.models.order`` -> ``sale``; a package registered by the module
+    loader maps to its addon; anything else keeps its name."""
     parts = python_module.split(".")
     if len(parts) > 2 and parts[0] == "agora" and parts[1] == "addons":
         return parts[2]
+    for index in range(len(parts), 0, -1):
+        addon = MetaModel.package_modules.get(".".join(parts[:index]))
+        if addon:
+            return addon
     return python_module
 
 

@@ -8,6 +8,8 @@ lose data (narrowing a type, changing it incompatibly) is refused with SchemaErr
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from agora.db.sql import SQL, check_identifier
@@ -39,10 +41,20 @@ def sync_schema(registry: Registry, cr: Cursor) -> None:
     """Create or alter the tables of every model in ``registry``."""
     cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext('agora_schema_sync'))"))
     models = [m for m in registry.models.values() if m._auto and not m._abstract]
-    for model in models:
-        _sync_table(cr, model)
-    for model in models:
-        _sync_constraints(cr, model, registry)
+    with immediate_constraints(cr):
+        for model in models:
+            _sync_table(cr, model)
+        for model in models:
+            _sync_constraints(cr, model, registry)
+
+
+@contextmanager
+def immediate_constraints(cr: Cursor) -> Iterator[None]:
+    """Check deferred foreign keys now: PostgreSQL refuses to ALTER a table with pending
+    checks (rows written earlier in the same transaction)."""
+    cr.execute(SQL("SET CONSTRAINTS ALL IMMEDIATE"))
+    yield
+    cr.execute(SQL("SET CONSTRAINTS ALL DEFERRED"))
 
 
 def _columns(cr: Cursor, table: str) -> dict[str, dict[str, Any]]:
@@ -138,8 +150,13 @@ def _sync_constraints(cr: Cursor, model: type[BaseModel], registry: Registry) ->
                 if current is not None:
                     cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", table,
                                    SQL.identifier(name)))
+                # The log fields point to the user doing the work, who may be the
+                # superuser being created in the same transaction (base install).
+                deferred = " DEFERRABLE INITIALLY DEFERRED" if field.name in (
+                    "create_uid", "write_uid") else ""
                 cr.execute(SQL(f"ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s"
-                               f"(id) ON DELETE {action.upper()}", table, SQL.identifier(name),
+                               f"(id) ON DELETE {action.upper()}{deferred}", table,
+                               SQL.identifier(name),
                                SQL.identifier(field.name), SQL.identifier(comodel._table)))
         if field.column and field.name != "id" and (field.index or field.type == "many2one"
                                                     or field.name == "parent_path"):
