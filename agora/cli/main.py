@@ -10,6 +10,8 @@ from agora.cli.context import CliContext
 from agora.cli.db import db
 from agora.cli.demo import demo
 from agora.cli.module import module
+from agora.cli.scaffold import scaffold
+from agora.cli.shell import shell
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,6 +44,8 @@ def main(
 main.add_command(db)
 main.add_command(demo)
 main.add_command(module)
+main.add_command(shell)
+main.add_command(scaffold)
 
 
 if __name__ == "__main__":

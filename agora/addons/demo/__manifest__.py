@@ -3,9 +3,10 @@
     "version": "0.1.0",
     "summary": "Contacts, products and orders that show the ORM at work",
     "category": "Hidden",
-    "depends": [],
+    "depends": ["base"],
     "data": [],
     "demo": [],
     "license": "LGPL-3",
     "installable": True,
+    "post_init_hook": "post_init_hook",
 }

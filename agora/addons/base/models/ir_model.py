@@ -36,8 +36,14 @@ class IrModel(models.Model):
             else:
                 to_create.append({"model": name, **values})
         if to_create:
-            for record in self.create(to_create):
+            created = self.create(to_create)
+            for record in created:
                 existing[record.model] = record
+            # ``<module>.model_<name>`` lets data files refer to models (access CSVs).
+            self.env["ir.model.data"].create([
+                {"module": (module_of.get(r.model) or "base").split(",")[0],
+                 "name": "model_" + r.model.replace(".", "_"), "model": "ir.model",
+                 "res_id": r.id, "noupdate": True} for r in created])
         self.env["ir.model.fields"]._reflect(registry, existing)
 
     def _drop_missing(self, registry) -> None:

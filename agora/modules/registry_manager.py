@@ -1,0 +1,34 @@
+"""One registry per database and process, reloaded when another process changed the
+module set (it bumped the signal sequence in the database)."""
+
+from __future__ import annotations
+
+import threading
+
+from agora.db.cursor import Cursor
+from agora.modules import signal
+from agora.modules.loader import load_registry
+from agora.orm.registry import Registry
+
+_lock = threading.Lock()
+_seen: dict[str, int] = {}
+
+
+def registry_for(cr: Cursor) -> Registry:
+    """The up-to-date registry of ``cr``'s database (one cheap query to check)."""
+    dbname = cr.dbname
+    value = signal.current(cr)
+    registry = Registry.registries.get(dbname)
+    if registry is not None and _seen.get(dbname) == value:
+        return registry
+    with _lock:
+        registry = Registry.registries.get(dbname)
+        if registry is None or _seen.get(dbname) != value:
+            registry = load_registry(cr, dbname)
+            _seen[dbname] = value
+    return registry
+
+
+def note_current(cr: Cursor) -> None:
+    """After this process changed modules itself: its registry is current."""
+    _seen[cr.dbname] = signal.current(cr)
