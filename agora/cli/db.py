@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -120,3 +121,27 @@ def drop(cli: CliContext, name: str, force: bool) -> None:
     """Drop database NAME."""
     drop_database(resolve_db_url(cli.settings), name, force=force)
     click.echo(f"dropped {name}")
+
+
+@db.command("backup")
+@click.argument("name")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@pass_cli
+@_friendly_errors
+def backup_(cli: CliContext, name: str, target: Path) -> None:
+    """Dump database NAME to TARGET (pg_dump custom format)."""
+    from agora.cli.backup import backup
+    backup(cli, name, target)
+    click.echo(f"backed up {name} to {target}")
+
+
+@db.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("name")
+@pass_cli
+@_friendly_errors
+def restore_(cli: CliContext, source: Path, name: str) -> None:
+    """Restore SOURCE (made by `agora db backup`) into a new database NAME."""
+    from agora.cli.backup import restore
+    restore(cli, source, name)
+    click.echo(f"restored {source} into {name}")
