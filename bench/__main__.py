@@ -8,7 +8,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-WORKLOADS = ("orm",)
+WORKLOADS = ("orm", "modules")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.workload == "orm":
         from bench import orm
         results = orm.run()
+    else:
+        from bench import modules
+        results = modules.run()
     document = {"workload": args.workload, "at": datetime.now(UTC).isoformat(),
                 "python": platform.python_version(), "results": results}
     json.dump(document, sys.stdout, indent=2, default=str)
