@@ -352,6 +352,7 @@ class CrudMixin:
             return
         # many2many: change the relation table right away
         relation, col1, col2 = field.relation, field.column1, field.column2
+        before = set(self[field.name]._ids)
         cr = self.env.cr
         link: list[int] = []
         unlink: list[int] = []
@@ -392,6 +393,13 @@ class CrudMixin:
         self.env.cache[field].pop(record_id, None)
         self._invalidate_inverse_relations([field])
         modified(self, [field])
+        # Fields computed from the other side of the relation change too.
+        others = self.env.registry.inverse_fields.get(field, ())
+        if others:
+            touched = before ^ set(self[field.name]._ids)
+            targets = comodel.browse(list(touched))
+            for other in others:
+                modified(targets, [other])
 
     # -- unlink ------------------------------------------------------------------------------
     def unlink(self: BaseModel) -> bool:

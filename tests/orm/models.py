@@ -283,3 +283,19 @@ class DomOrderLine(models.Model):
     order_id = fields.Many2one("test.dom.order", required=True)
     product = fields.Char()
     quantity = fields.Integer()
+
+
+class TagWithPartners(models.Model):
+    """The other side of test.partner.tag_ids, with a count computed from it."""
+
+    _inherit = "test.tag"
+    _module = "test_orm"
+
+    partner_ids = fields.Many2many("test.partner", "test_partner_test_tag_rel", "test_tag_id",
+                                   "test_partner_id")
+    partner_count = fields.Integer(compute="_compute_partner_count", store=True)
+
+    @api.depends("partner_ids")
+    def _compute_partner_count(self):
+        for tag in self:
+            tag.partner_count = len(tag.partner_ids)

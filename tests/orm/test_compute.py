@@ -159,3 +159,18 @@ def test_constrains_on_create_and_write(env):
     partner = env["test.partner"].create({"name": "Pos", "age": 1})
     partner.write({"email": "pos@x"})
     assert partner.email == "pos@x"
+
+
+def test_many2many_write_recomputes_the_other_side(env):
+    tag = env["test.tag"].create({"name": "vip"})
+    partner = env["test.partner"].create({"name": "Linked"})
+    env.flush_all()
+    assert tag.partner_count == 0
+    partner.write({"tag_ids": [(4, tag.id)]})
+    env.flush_all()
+    assert tag.partner_count == 1
+    partner.write({"tag_ids": [(3, tag.id)]})
+    env.flush_all()
+    assert tag.partner_count == 0
+    tag.write({"partner_ids": [(6, 0, [partner.id])]})
+    assert partner.tag_ids == tag
