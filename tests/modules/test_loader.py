@@ -173,3 +173,14 @@ def test_scaffolded_addon_installs(cr, tmp_path):
     assert env["library.book"].search([("name", "=", "Dune")]) == book
     bad = CliRunner().invoke(main, ["scaffold", "Bad-Name", str(tmp_path)])
     assert bad.exit_code != 0
+
+
+def test_base_ships_countries_and_currencies(cr):
+    registry = loader.install_modules(cr, ["base"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    france = env.ref("base.fr")
+    assert france.name == "France" and france.currency_id == env.ref("base.EUR")
+    assert env["res.country"].search_count([]) > 240
+    assert env.ref("base.JPY").decimal_places == 0 and not env.ref("base.JPY").active
+    assert env["res.currency"].search([]).mapped("name") == ["EUR", "USD"]  # active only
+    assert env.ref("base.USD").round(1.005) == 1.01

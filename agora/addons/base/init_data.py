@@ -6,6 +6,11 @@ to them."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel import Locale
+from babel.numbers import get_currency_precision, get_currency_symbol, get_territory_currencies
+
 from agora.orm.environment import Environment
 
 GROUPS = [
@@ -15,7 +20,43 @@ GROUPS = [
     ("group_erp_manager", "Access Rights", ["group_user"]),
     ("group_system", "Settings", ["group_erp_manager"]),
 ]
-CURRENCIES = [("EUR", "€", "after"), ("USD", "$", "before")]
+ACTIVE_CURRENCIES = ("EUR", "USD")
+#: CLDR territory codes that are not countries
+_NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK"}
+
+
+def load_countries_and_currencies(env: Environment) -> dict[str, object]:
+    """Every ISO country and the currencies in use today, from CLDR data (Babel), created
+    in two batches each; EUR and USD active. Returns the currencies by code."""
+    locale = Locale("en")
+    countries = {code: name for code, name in locale.territories.items()
+                 if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES}
+    country_currency = {}
+    for code in countries:
+        in_use = get_territory_currencies(code, date.today())
+        if in_use:
+            country_currency[code] = in_use[0]
+    codes = sorted(set(country_currency.values()) | set(ACTIVE_CURRENCIES))
+    currency_vals = []
+    for code in codes:
+        precision = get_currency_precision(code)
+        currency_vals.append({
+            "name": code, "symbol": get_currency_symbol(code, "en_US"),
+            "rounding": 10 ** -precision, "active": code in ACTIVE_CURRENCIES,
+            "position": "before" if code == "USD" else "after"})
+    currencies = env["res.currency"].create(currency_vals)
+    by_code = dict(zip(codes, currencies, strict=True))
+    records = env["res.country"].create([
+        {"name": name, "code": code,
+         "currency_id": by_code[country_currency[code]].id if code in country_currency else False}
+        for code, name in sorted(countries.items())])
+    env["ir.model.data"].create(
+        [{"module": "base", "name": code, "model": "res.currency", "res_id": record.id,
+          "noupdate": True} for code, record in by_code.items()]
+        + [{"module": "base", "name": code.lower(), "model": "res.country",
+            "res_id": record.id, "noupdate": True}
+           for code, record in zip(sorted(countries), records, strict=True)])
+    return by_code
 
 
 def post_init_hook(env: Environment) -> None:
@@ -24,9 +65,7 @@ def post_init_hook(env: Environment) -> None:
     def load(xmlid: str, model: str, values: dict) -> object:
         return data._load_record(xmlid, model, values, module="base", noupdate=True)
 
-    currencies = {code: load(f"base.{code}", "res.currency",
-                             {"name": code, "symbol": symbol, "position": position})
-                  for code, symbol, position in CURRENCIES}
+    currencies = load_countries_and_currencies(env)
     load("base.lang_en", "res.lang", {"name": "English (US)", "code": "en_US",
                                       "iso_code": "en", "active": True})
     company = load("base.main_company", "res.company",
