@@ -105,6 +105,20 @@ def _set_state(env: Environment, names: Iterable[str], state: str,
         module.write(values)
 
 
+def check_external_dependencies(manifest: Manifest) -> None:
+    """Refuse to install a module whose Python packages or programs are missing."""
+    import importlib.util
+    import shutil
+
+    python = manifest.external_dependencies.get("python", [])
+    missing = [name for name in python if importlib.util.find_spec(name) is None]
+    missing += [f"program {name}" for name in manifest.external_dependencies.get("bin", [])
+                if shutil.which(name) is None]
+    if missing:
+        raise ManifestError(f"module {manifest.name} needs {', '.join(missing)}: install "
+                            "them first")
+
+
 def _call_hook(manifest: Manifest, hook_name: str | None, *args: Any) -> None:
     if not hook_name:
         return
@@ -125,6 +139,8 @@ def install_modules(cr: Cursor, names: Iterable[str], *, demo: bool = False,
     new = [name for name in graph.load_order(wanted, manifests) if name not in installed]
     if not new:
         return load_registry(cr)
+    for name in new:
+        check_external_dependencies(manifests[name])
     registry = build_registry(cr.dbname, wanted, manifests)
     progress("schema", 0, len(new))
     registry.sync_schema(cr)

@@ -184,3 +184,9 @@ def test_base_ships_countries_and_currencies(cr):
     assert env.ref("base.JPY").decimal_places == 0 and not env.ref("base.JPY").active
     assert env["res.currency"].search([]).mapped("name") == ["EUR", "USD"]  # active only
     assert env.ref("base.USD").round(1.005) == 1.01
+
+
+def test_missing_external_dependency_is_refused(cr):
+    loader.install_modules(cr, ["base"])
+    with pytest.raises(ManifestError, match="needs agora_no_such_package"):
+        loader.install_modules(cr, ["test_needs_missing"])
