@@ -161,6 +161,29 @@ class Environment(Mapping[str, "BaseModel"]):
         return self["res.users"].browse(self.uid) if "res.users" in self else None  # type: ignore[return-value]
 
     @property
+    def companies(self) -> BaseModel:
+        """Companies the request works in: ``allowed_company_ids`` from the context (each
+        must be allowed to the user unless superuser), else the user's company."""
+        companies = self["res.company"]
+        allowed = self.context.get("allowed_company_ids")
+        user = self.user.sudo()
+        if allowed:
+            if not self.su:
+                from agora.orm.exceptions import AccessError
+                permitted = set(user.company_ids.ids) | {user.company_id.id}
+                refused = [c for c in allowed if c not in permitted]
+                if refused:
+                    raise AccessError(f"access to unauthorized or invalid companies {refused}",
+                                      model="res.company")
+            return companies.browse(allowed)
+        return companies.browse(user.company_id.id)
+
+    @property
+    def company(self) -> BaseModel:
+        """The current company: the first of ``companies``."""
+        return self.companies[:1]
+
+    @property
     def lang(self) -> str | None:
         return self.context.get("lang")
 

@@ -190,3 +190,23 @@ def test_missing_external_dependency_is_refused(cr):
     loader.install_modules(cr, ["base"])
     with pytest.raises(ManifestError, match="needs agora_no_such_package"):
         loader.install_modules(cr, ["test_needs_missing"])
+
+
+def test_environment_company_follows_allowed_company_ids(cr):
+    from agora.orm.exceptions import AccessError
+    registry = loader.install_modules(cr, ["base"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    main_company = env.ref("base.main_company")
+    other = env["res.company"].create({"name": "Other Co"})
+    admin = env.ref("base.user_admin")
+    admin_env = Environment(cr, admin.id, {}, registry=registry)
+    assert admin_env.company == main_company
+    switched = Environment(cr, admin.id, {"allowed_company_ids": [main_company.id]},
+                           registry=registry)
+    assert switched.companies == main_company
+    with pytest.raises(AccessError, match="unauthorized"):
+        _ = Environment(cr, admin.id, {"allowed_company_ids": [other.id]}, registry=registry).company
+    admin.write({"company_ids": [(4, other.id)]})
+    both = Environment(cr, admin.id, {"allowed_company_ids": [other.id, main_company.id]},
+                       registry=registry)
+    assert both.company == other and set(both.companies.ids) == {other.id, main_company.id}
