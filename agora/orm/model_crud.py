@@ -226,7 +226,13 @@ class CrudMixin:
         cache = self.env.cache
         for field in fields:
             for inverse in self.env.registry.inverse_fields.get(field, ()):
-                cache.pop(inverse, None)
+                for key in inverse.cache_keys():
+                    cache.pop(key, None)
+
+    def _forget(self: BaseModel, field: Field, record_id: int) -> None:
+        """Drop one record's cached value of ``field``, in every context's view."""
+        for key in field.cache_keys():
+            self.env.cache[key].pop(record_id, None)
 
     # -- write ---------------------------------------------------------------------------
     def write(self: BaseModel, vals: dict[str, Any]) -> bool:
@@ -348,7 +354,7 @@ class CrudMixin:
                     (current.filtered(lambda r, keep=keep: r.id not in keep)).unlink()
                     if keep:
                         comodel.browse(list(keep)).write({inverse: record_id})
-            self.env.cache[field].pop(record_id, None)
+            self._forget(field, record_id)
             return
         # many2many: change the relation table right away
         relation, col1, col2 = field.relation, field.column1, field.column2
@@ -390,7 +396,7 @@ class CrudMixin:
                                SQL.identifier(col2), record_id, list(dict.fromkeys(link))))
         except psycopg.errors.IntegrityError as exc:
             raise translate_integrity_error(exc, self) from None
-        self.env.cache[field].pop(record_id, None)
+        self._forget(field, record_id)
         self._invalidate_inverse_relations([field])
         modified(self, [field])
         # Fields computed from the other side of the relation change too.
@@ -468,7 +474,7 @@ class CrudMixin:
         for field in fields:
             if field in columns or field.name == "id":
                 continue
-            field_cache = cache[field]
+            field_cache = field.cache_for(self.env)
             if any(id_ not in field_cache for id_ in ids) or self.env.transaction.tocompute.get(field):
                 if field.type in ("one2many", "many2many") and not field.computed:
                     self._fetch_x2many(field, [i for i in ids if i not in field_cache])
@@ -482,14 +488,13 @@ class CrudMixin:
 
     def _values_from_cache(self: BaseModel, fields: list[Field],
                            use_display_name: bool = True) -> list[dict[str, Any]]:
-        cache = self.env.cache
         ids = self._ids
         result: list[dict[str, Any]] = [{"id": id_} for id_ in ids]
         for field in fields:
             name = field.name
             if name == "id":
                 continue
-            field_cache = cache[field]
+            field_cache = field.cache_for(self.env)
             kind = field.type
             if kind in ("char", "text", "html", "selection", "date", "datetime", "integer",
                         "float", "monetary", "boolean", "json") and \

@@ -49,7 +49,7 @@ class FetchMixin:
 
     def _prefetch_batch(self: BaseModel, field: Field) -> list[int]:
         """``self`` first, then other prefetchable records missing ``field``."""
-        field_cache = self.env.cache[field]
+        field_cache = field.cache_for(self.env)
         first = self._ids[0]
         ids = [first]
         candidates = (id_ for id_ in self._prefetch_ids
@@ -139,7 +139,7 @@ class FetchMixin:
                                                  SQL.identifier(query.alias, "id")))
                 for source, target in self.env.cr.fetchall():
                     values[source].append(target)
-        field_cache = self.env.cache[field]
+        field_cache = field.cache_for(self.env)
         for id_, targets in values.items():
             field_cache[id_] = tuple(targets)
 

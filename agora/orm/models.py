@@ -277,10 +277,11 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
             comodel = self.env[field.comodel_name]
             ids: dict[int, None] = {}
             for record in self:
-                value = self.env.cache[field].get(record._ids[0], _NOT_CACHED)
+                field_cache = field.cache_for(self.env)
+                value = field_cache.get(record._ids[0], _NOT_CACHED)
                 if value is _NOT_CACHED:
                     field.__get__(record, type(record))
-                    value = self.env.cache[field][record._ids[0]]
+                    value = field_cache[record._ids[0]]
                 if value:
                     for id_ in (value,) if isinstance(value, int) else value:
                         ids[id_] = None

@@ -222,3 +222,18 @@ def test_move_subtree(env, tree):
 def test_parent_store_refuses_cycles(env, tree):
     with pytest.raises(ValidationError):
         tree["a"].write({"parent_id": tree["a1"].id})
+
+
+def test_one2many_follows_active_test_of_the_context(env):
+    parent = env["test.partner"].create({"name": "Parent"})
+    active = env["test.partner"].create({"name": "Kid A", "parent_id": parent.id})
+    archived = env["test.partner"].create({"name": "Kid B", "parent_id": parent.id,
+                                           "active": False})
+    env.invalidate_all()
+    assert parent.child_ids == active  # cached with the default context first
+    everything = parent.with_context(active_test=False).child_ids
+    assert everything == active | archived
+    assert parent.child_ids == active  # the default view is unchanged
+    archived.write({"active": True})
+    env.invalidate_all()
+    assert parent.child_ids == active | archived

@@ -172,7 +172,7 @@ class Field:
             if not ids:
                 return self.convert_to_record(self.empty_value(), record)
             raise ValueError(f"Expected singleton: {record!r} (reading {self.name})")
-        field_cache = record.env.cache[self]
+        field_cache = self.cache_for(record.env)
         try:
             value = field_cache[ids[0]]
         except KeyError:
@@ -191,6 +191,14 @@ class Field:
 
     def empty_value(self) -> Any:
         return None
+
+    def cache_for(self, env: Any) -> dict[int, Any]:
+        """This field's values in the transaction cache, as seen from ``env``."""
+        return env.cache[self]
+
+    def cache_keys(self) -> tuple[Any, ...]:
+        """Every cache key this field's values may live under (for invalidation)."""
+        return (self,)
 
     # -- description (fields_get) ---------------------------------------------
     def describe(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ class RelatedPrefetch:
         self.records = records
 
     def __iter__(self) -> Iterator[int]:
-        field_cache = self.records.env.cache[self.field]
+        field_cache = self.field.cache_for(self.records.env)
         seen: set[int] = set()
         for id_ in self.records._prefetch_ids:
             value = field_cache.get(id_)
@@ -135,6 +135,23 @@ class Many2one(_Relational):
 
 class _X2many(_Relational):
     defaults: ClassVar[dict[str, Any]] = {"copy": False, "prefetch": False}
+    #: True when the comodel can archive records: what the relation holds then depends
+    #: on the context's ``active_test``, so both views are cached apart.
+    context_dependent: bool = False
+
+    def setup_related(self, registry: Any) -> None:
+        super().setup_related(registry)
+        comodel_fields = registry[self.comodel_name]._fields
+        self.context_dependent = "active" in comodel_fields and comodel_fields["active"].column
+        self._all_records_key = (self, "active_test=False")
+
+    def cache_for(self, env: Any) -> dict[int, Any]:
+        if self.context_dependent and not env.context.get("active_test", True):
+            return env.cache[self._all_records_key]
+        return env.cache[self]
+
+    def cache_keys(self) -> tuple[Any, ...]:
+        return (self, self._all_records_key) if self.context_dependent else (self,)
 
     def convert_to_cache(self, value: Any, record: BaseModel) -> Any:
         """Only for plain id lists / recordsets (commands are applied by write())."""
