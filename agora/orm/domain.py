@@ -10,7 +10,8 @@ Semantics (the Python evaluator in the tests follows the same rules):
 * A dotted path ``a.b`` through a relation means ``('a', 'any', [('b', ...)])``: some
   related record satisfies the rest of the leaf.
 * Models with an ``active`` field hide archived records unless the domain mentions
-  ``active`` or the context has ``active_test=False``.
+  ``active`` or the context has ``active_test=False``. The implicit filter applies to the
+  searched model only: sub-domains (``any``, dotted paths) also see archived records.
 """
 
 from __future__ import annotations
