@@ -1,4 +1,4 @@
 """The base module: every database has it."""
 
 from agora.addons.base import models  # noqa: F401
-from agora.addons.base.init_data import post_init_hook  # noqa: F401
+from agora.addons.base.init_data import pre_init_hook  # noqa: F401

@@ -9,5 +9,5 @@
     "license": "LGPL-3",
     "installable": True,
     "auto_install": False,
-    "post_init_hook": "post_init_hook",
+    "pre_init_hook": "pre_init_hook",
 }

@@ -59,7 +59,8 @@ def load_countries_and_currencies(env: Environment) -> dict[str, object]:
     return by_code
 
 
-def post_init_hook(env: Environment) -> None:
+def pre_init_hook(env: Environment) -> None:
+    """Runs before the data files of base load, so they can refer to these records."""
     data = env["ir.model.data"]
 
     def load(xmlid: str, model: str, values: dict) -> object:
