@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from agora.db.sql import SQL
+from agora.orm import api
 from agora.orm.commands import Command
 from agora.orm.exceptions import (
     InvalidValueError,
@@ -40,6 +41,7 @@ class CrudMixin:
         """Raise AccessError if the user may not ``operation`` these records."""
 
     # -- create ---------------------------------------------------------------------------
+    @api.model_create_multi
     def create(self: BaseModel, vals_list: dict[str, Any] | list[dict[str, Any]]) -> BaseModel:
         """Create records from one dict or a list of dicts (inserted in batches)."""
         if isinstance(vals_list, dict):

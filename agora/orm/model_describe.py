@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from agora.orm import api
 from agora.orm.fields.base import MISSING
 
 if TYPE_CHECKING:
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 class DescribeMixin:
     __slots__ = ()
 
+    @api.model
     def fields_get(self: BaseModel, allfields: list[str] | None = None,
                    attributes: list[str] | None = None) -> dict[str, dict[str, Any]]:
         """``{name: {type, string, required, readonly, ...}}`` for the model's fields."""
@@ -30,6 +32,7 @@ class DescribeMixin:
             result[name] = info
         return result
 
+    @api.model
     def default_get(self: BaseModel, fields_list: list[str]) -> dict[str, Any]:
         """Default values for ``fields_list``: context ``default_<name>``, then the
         field's ``default``."""

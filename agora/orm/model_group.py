@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import format_date
 
 from agora.db.sql import SQL
+from agora.orm import api
 from agora.orm.exceptions import InvalidOrderError, InvalidValueError, UnknownFieldError
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ _NUMERIC = ("integer", "float", "monetary")
 class GroupMixin:
     __slots__ = ()
 
+    @api.model
     def read_group(self: BaseModel, domain: Any, fields: list[str], groupby: str | list[str],
                    offset: int = 0, limit: int | None = None, orderby: str | bool = False,
                    lazy: bool = True) -> list[dict[str, Any]]:

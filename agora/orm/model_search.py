@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from agora.db.sql import SQL
+from agora.orm import api
 from agora.orm.domain import mentions_field, normalize_domain
 from agora.orm.domain_sql import DomainCompiler
 from agora.orm.exceptions import InvalidOrderError, InvalidValueError
@@ -96,6 +97,7 @@ class SearchMixin:
         return SQL.join(", ", terms)
 
     # -- public search API ----------------------------------------------------------------
+    @api.model
     def search(self: BaseModel, domain: Any = None, offset: int = 0, limit: int | None = None,
                order: str | None = None) -> BaseModel:
         """The records matching ``domain``, ordered by ``order`` (default ``_order``)."""
@@ -107,6 +109,7 @@ class SearchMixin:
         ids = tuple(row[0] for row in self.env.cr.fetchall())
         return self._browse(ids, ids)
 
+    @api.model
     def search_count(self: BaseModel, domain: Any = None, limit: int | None = None) -> int:
         self.check_access("read")
         query = self._search(domain, limit=limit, order=False)
@@ -118,6 +121,7 @@ class SearchMixin:
             self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) AS t", query.select(SQL("1"))))
         return self.env.cr.fetchone()[0]
 
+    @api.model
     def search_fetch(self: BaseModel, domain: Any, field_names: list[str], offset: int = 0,
                      limit: int | None = None, order: str | None = None) -> BaseModel:
         """search() that loads the column fields among ``field_names`` in the same query."""
@@ -135,6 +139,7 @@ class SearchMixin:
         ids = tuple(self._store_rows(rows, columns)) if columns else tuple(r[0] for r in rows)
         return self._browse(ids, ids)
 
+    @api.model
     def search_read(self: BaseModel, domain: Any = None, fields: list[str] | None = None,
                     offset: int = 0, limit: int | None = None, order: str | None = None,
                     load: str | None = "_classic_read") -> list[dict[str, Any]]:
@@ -152,6 +157,7 @@ class SearchMixin:
             return self._rec_name
         return "name" if "name" in self._fields else "id"
 
+    @api.model
     def name_search(self: BaseModel, name: str = "", domain: Any = None,
                     operator: str = "ilike", limit: int | None = 100,
                     args: Any = None) -> list[tuple[int, str]]:
@@ -167,6 +173,7 @@ class SearchMixin:
         records = self.search(domain, limit=limit)
         return [(record.id, record.display_name) for record in records]
 
+    @api.model
     def name_create(self: BaseModel, name: str) -> tuple[int, str]:
         rec_name = self._rec_name_field()
         if rec_name == "id":

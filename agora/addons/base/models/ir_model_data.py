@@ -74,6 +74,7 @@ class IrModelData(models.Model):
                                model=model)
         return record or None
 
+    @api.model
     def check_object_reference(self, module: str, name: str,
                                raise_on_access_error: bool = False) -> tuple[str, int]:
         """Odoo clients' ``env.ref``: ``(model, res_id)`` of ``module.name``."""

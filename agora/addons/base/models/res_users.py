@@ -45,6 +45,7 @@ class ResUsers(models.Model):
         group = self.env.ref(xmlid, raise_if_not_found=False)
         return bool(group) and group.id in self._group_ids()
 
+    @api.model
     def context_get(self) -> dict:
         user = self.browse(self.env.uid) if not self else self
         return {"lang": user.lang or "en_US", "tz": user.tz or False, "uid": user.id}
