@@ -1,0 +1,1 @@
+from tests.orm.conftest import cr, env, registry  # noqa: F401  (shared fixtures)
