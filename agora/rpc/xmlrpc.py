@@ -1,0 +1,70 @@
+"""XML-RPC bodies and faults, as Odoo's ``/xmlrpc/2/<service>`` (integer fault codes)
+and legacy ``/xmlrpc/<service>`` (string fault codes) endpoints answer them."""
+
+from __future__ import annotations
+
+import traceback
+import xmlrpc.client
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+from agora.orm import exceptions
+from agora.rpc.marshal import to_wire
+
+#: /xmlrpc/2: Odoo's integer fault codes
+RPC_FAULT_CODE_APPLICATION_ERROR = 1
+RPC_FAULT_CODE_WARNING = 2
+RPC_FAULT_CODE_ACCESS_DENIED = 3
+RPC_FAULT_CODE_ACCESS_ERROR = 4
+
+
+class XmlRpcRequestError(ValueError):
+    """The body is not an XML-RPC method call."""
+
+
+def parse_call(body: bytes) -> tuple[str, tuple[Any, ...]]:
+    """``(method, params)``; ``<nil/>`` (erppeek) is accepted as None."""
+    try:
+        params, method = xmlrpc.client.loads(body, use_builtin_types=True)
+    except (ExpatError, xmlrpc.client.ResponseError, ValueError, TypeError) as exc:
+        raise XmlRpcRequestError(f"invalid XML-RPC request: {exc}") from None
+    if not method:
+        raise XmlRpcRequestError("invalid XML-RPC request: no method name")
+    return method, params
+
+
+def dump_result(result: Any) -> bytes:
+    """A methodResponse; None becomes False (Odoo marshals without allow_none)."""
+    return xmlrpc.client.dumps((to_wire(result, none=False),), methodresponse=True,
+                               allow_none=False).encode()
+
+
+def fault_v2(exc: BaseException) -> bytes:
+    """Fault for ``/xmlrpc/2/*``: integer codes, the traceback for application errors."""
+    if isinstance(exc, exceptions.AccessDenied):
+        code, text = RPC_FAULT_CODE_ACCESS_DENIED, str(exc)
+    elif isinstance(exc, exceptions.AccessError):
+        code, text = RPC_FAULT_CODE_ACCESS_ERROR, str(exc)
+    elif isinstance(exc, exceptions.UserError):
+        code, text = RPC_FAULT_CODE_WARNING, str(exc)
+    else:
+        code, text = RPC_FAULT_CODE_APPLICATION_ERROR, "".join(traceback.format_exception(exc))
+    return _dump_fault(code, text)
+
+
+def fault_legacy(exc: BaseException) -> bytes:
+    """Fault for legacy ``/xmlrpc/*``: string codes as odoo-client-lib/erppeek parse."""
+    if isinstance(exc, exceptions.AccessDenied):
+        return _dump_fault("AccessDenied", str(exc))
+    for klass, label in ((exceptions.AccessError, "AccessError"),
+                         (exceptions.MissingError, "MissingError")):
+        if isinstance(exc, klass):
+            return _dump_fault(f"warning -- {label}\n\n{exc}", "")
+    if isinstance(exc, exceptions.UserError):
+        return _dump_fault(f"warning -- UserError\n\n{exc}", "")
+    return _dump_fault(str(exc) or type(exc).__name__, "".join(traceback.format_exception(exc)))
+
+
+def _dump_fault(code: int | str, text: str) -> bytes:
+    return xmlrpc.client.dumps(xmlrpc.client.Fault(code, text), methodresponse=True,
+                               allow_none=False).encode()

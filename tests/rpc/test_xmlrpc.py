@@ -1,0 +1,57 @@
+"""XML-RPC bodies: parsing what clients send, and the faults each endpoint family uses."""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from datetime import date
+
+import pytest
+
+from agora.orm.exceptions import AccessDenied, AccessError, MissingError, UserError
+from agora.rpc.xmlrpc import XmlRpcRequestError, dump_result, fault_legacy, fault_v2, parse_call
+
+
+def _fault(body: bytes) -> xmlrpc.client.Fault:
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        xmlrpc.client.loads(body)
+    return info.value
+
+
+def test_parse_accepts_nil_and_returns_params():
+    body = xmlrpc.client.dumps(("db", 2, "pw", "res.partner", "search", [[]], None),
+                               "execute_kw", allow_none=True).encode()
+    method, params = parse_call(body)
+    assert method == "execute_kw" and params[-1] is None and params[3] == "res.partner"
+
+
+@pytest.mark.parametrize("body", [b"", b"<methodCall><methodName>x", b"not xml",
+                                  b"<?xml version='1.0'?><methodCall><params/></methodCall>"])
+def test_malformed_calls_are_typed_errors(body):
+    with pytest.raises(XmlRpcRequestError):
+        parse_call(body)
+
+
+def test_results_never_contain_none():
+    params, _ = xmlrpc.client.loads(dump_result({"a": None, "d": date(2026, 3, 4)}))
+    assert params[0] == {"a": False, "d": "2026-03-04"}
+
+
+def test_v2_fault_codes():
+    assert _fault(fault_v2(AccessDenied())).faultCode == 3
+    assert _fault(fault_v2(AccessError("private"))).faultCode == 4
+    assert _fault(fault_v2(UserError("warn"))).faultCode == 2
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        fault = _fault(fault_v2(exc))
+    assert fault.faultCode == 1 and "Traceback" in fault.faultString
+
+
+def test_legacy_fault_codes():
+    assert _fault(fault_legacy(AccessDenied())).faultCode == "AccessDenied"
+    assert _fault(fault_legacy(UserError("bad"))).faultCode == "warning -- UserError\n\nbad"
+    assert _fault(fault_legacy(AccessError("no"))).faultCode == "warning -- AccessError\n\nno"
+    assert _fault(fault_legacy(MissingError("gone"))).faultCode == \
+        "warning -- MissingError\n\ngone"
+    fault = _fault(fault_legacy(ValueError("odd")))
+    assert fault.faultCode == "odd" and "ValueError: odd" in fault.faultString
