@@ -98,6 +98,10 @@ class DomainCompiler:
         field = model._fields.get(name)
         if field is None:
             raise self.error(f"unknown field {name!r} in domain", name)
+        if field.groups and not model.env.su:
+            # searching would reveal the values of a field the user may not read
+            from agora.orm.access import check_fields
+            check_fields(model, [field], "read")
         if rest:
             if not field.relational:
                 raise self.error(f"{name!r} is not relational, cannot follow {path!r}", name)

@@ -32,6 +32,9 @@ class Transaction:
         self.tocompute: defaultdict[Field, set[int]] = defaultdict(set)
         #: field -> ids being computed right now (assignments go to the cache)
         self.protected: dict[Field, set[int]] = {}
+        #: the access policy's per-transaction memo (user groups, rules); dropped with
+        #: the cache
+        self.access_cache: dict[Any, Any] = {}
         self._flushing = False
 
     def clear(self) -> None:
@@ -40,6 +43,7 @@ class Transaction:
         self.towrite.clear()
         self.tocompute.clear()
         self.protected.clear()
+        self.access_cache.clear()
 
     def invalidate(self) -> None:
         """Drop cached values, keeping the ones still waiting to be written."""

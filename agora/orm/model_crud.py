@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from agora.db.sql import SQL
-from agora.orm import api
+from agora.orm import access, api
 from agora.orm.commands import Command
 from agora.orm.exceptions import (
     InvalidValueError,
@@ -38,7 +38,16 @@ class CrudMixin:
 
     # -- access hooks (the base module's ir.model.access / ir.rule override these) ---------
     def check_access(self: BaseModel, operation: str) -> None:
-        """Raise AccessError if the user may not ``operation`` these records."""
+        """Raise AccessError if the user may not ``operation`` these records: model access
+        of the registry's access policy, then its record rules for the records in ``self``
+        (not for ``create``: those are checked on the new records). No-op for the
+        superuser and without a policy (see :mod:`agora.orm.access`)."""
+        policy = access.active_policy(self.env)
+        if policy is None:
+            return
+        policy.check_model(self.env, self._name, operation)
+        if self._ids and operation != "create":
+            access.check_record_rules(self, operation)
 
     # -- create ---------------------------------------------------------------------------
     @api.model_create_multi
@@ -53,6 +62,10 @@ class CrudMixin:
         if not vals_list:
             return self.browse()
         self.check_access("create")
+        if access.active_policy(self.env) is not None:
+            access.check_fields(self, [self._field(name) for name in
+                                       dict.fromkeys(n for vals in vals_list for n in vals)],
+                                "write")
         vals_list = self._add_missing_defaults(vals_list)
         vals_list = self._create_inherits_parents(vals_list)
         fields = self._fields
@@ -87,6 +100,8 @@ class CrudMixin:
         ids = self._insert_rows(columns_by_record)
         records = self._browse(tuple(ids), tuple(ids))
         self._after_insert(records, columns_by_record, later_by_record)
+        # The new records must satisfy the create rules (AccessError rolls back).
+        access.check_record_rules(records, "create")
         return records
 
     def _add_missing_defaults(self: BaseModel, vals_list: list[dict[str, Any]]
@@ -244,6 +259,8 @@ class CrudMixin:
         if not self._ids:
             return True
         self.check_access("write")
+        if access.active_policy(self.env) is not None:
+            access.check_fields(self, [self._field(name) for name in vals], "write")
         vals = dict(vals)
         if self._inherits:
             for parent_model, link in self._inherits.items():
@@ -442,6 +459,10 @@ class CrudMixin:
         """Values of ``fields`` for each record, as dicts (many2one as ``(id, name)``)."""
         self.check_access("read")
         field_list = self._read_field_list(fields)
+        if fields:
+            access.check_fields(self, field_list, "read")
+        else:
+            field_list = access.accessible_fields(self, field_list)
         if not self._ids:
             return []
         self._read_into_cache(field_list)
@@ -470,6 +491,8 @@ class CrudMixin:
                 self._fetch_columns(missing[start:start + 10000], columns)
             not_found = [id_ for id_ in missing if id_ not in cache[columns[0]]]
             if not_found:
+                if access.active_policy(self.env) is not None:
+                    raise access.refusal(self, "read", not_found)
                 raise MissingError(
                     f"Record does not exist or has been deleted: {self._name}{tuple(not_found)}",
                     model=self._name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agora.orm import api
+from agora.orm import access, api
 from agora.orm.fields.base import MISSING
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ class DescribeMixin:
             field = self._fields.get(name)
             if field is None:
                 continue  # Odoo ignores unknown names here
+            if field.groups and not access.accessible_fields(self, [field]):
+                continue  # restricted to groups the user is not in: not shown
             info = field.describe()
             if field.type == "selection" and "selection" not in info:
                 info["selection"] = [list(pair) for pair in field.get_selection(self)]

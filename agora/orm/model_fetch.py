@@ -8,6 +8,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from agora.db.sql import SQL
+from agora.orm import access
 from agora.orm.exceptions import MissingError
 from agora.orm.query import Query
 
@@ -39,6 +40,8 @@ class FetchMixin:
         fields = self._prefetch_fields if field.prefetch else (field,)
         self._fetch_columns(ids, fields)
         if self._ids[0] not in self.env.cache[field]:
+            if access.active_policy(self.env) is not None:
+                raise access.refusal(self, "read", [self._ids[0]])
             raise MissingError(
                 f"Record does not exist or has been deleted: {self._name}({self._ids[0]},)",
                 model=self._name)
@@ -230,8 +233,9 @@ class FetchMixin:
                                      value if value not in (None, False) else "")
 
     def _apply_access_rules(self: BaseModel, query: Query, operation: str) -> None:
-        """Restrict ``query`` to the records the user may access (record rules are added
-        by the base module; the kernel has none)."""
+        """Restrict ``query`` to the records the user may ``operation``: the record rules
+        of the registry's access policy (none in the kernel, see :mod:`agora.orm.access`)."""
+        access.apply_rules(self, query, operation)
 
 
 from agora.orm.fields.base import Field as _Field  # noqa: E402

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import format_date
 
 from agora.db.sql import SQL
-from agora.orm import api
+from agora.orm import access, api
 from agora.orm.exceptions import InvalidOrderError, InvalidValueError, UnknownFieldError
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class GroupMixin:
                    offset: int = 0, limit: int | None = None, orderby: str | bool = False,
                    lazy: bool = True) -> list[dict[str, Any]]:
         """Groups of records with their count and aggregated values (Odoo's format)."""
-        self.check_access("read")
+        self.browse().check_access("read")
         groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
         if lazy and groupbys:
             annotated = groupbys[:1]
@@ -52,6 +52,7 @@ class GroupMixin:
             select.append(SQL("%s AS %s", expression, SQL.identifier(f"__g{index}")))
             group_terms.append(expression)
         aggregates = self._parse_aggregates(fields or [], {s[1].name for s in specs})
+        access.check_fields(self, [s[1] for s in specs] + [a[2] for a in aggregates], "read")
         for index, (_alias, function, field) in enumerate(aggregates):
             column = SQL.identifier(query.alias, field.name)
             if function == "count_distinct":

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from agora.db.sql import SQL
-from agora.orm import api
+from agora.orm import access, api
 from agora.orm.domain import mentions_field, normalize_domain
 from agora.orm.domain_sql import DomainCompiler
 from agora.orm.exceptions import InvalidOrderError, InvalidValueError
@@ -73,6 +73,8 @@ class SearchMixin:
             if field is None:
                 raise InvalidOrderError(f"{self._name}: cannot order by unknown field {name!r}",
                                         model=self._name, field=name)
+            if field.groups:
+                access.check_fields(self, [field], "read")
             if field.type == "many2one" and field.column:
                 comodel = self.env[field.comodel_name]
                 if comodel._name in seen:
@@ -101,7 +103,7 @@ class SearchMixin:
     def search(self: BaseModel, domain: Any = None, offset: int = 0, limit: int | None = None,
                order: str | None = None) -> BaseModel:
         """The records matching ``domain``, ordered by ``order`` (default ``_order``)."""
-        self.check_access("read")
+        self.browse().check_access("read")
         query = self._search(domain, offset, limit, order)
         if query.is_empty:
             return self.browse()
@@ -111,7 +113,7 @@ class SearchMixin:
 
     @api.model
     def search_count(self: BaseModel, domain: Any = None, limit: int | None = None) -> int:
-        self.check_access("read")
+        self.browse().check_access("read")
         query = self._search(domain, limit=limit, order=False)
         if query.is_empty:
             return 0
@@ -125,7 +127,7 @@ class SearchMixin:
     def search_fetch(self: BaseModel, domain: Any, field_names: list[str], offset: int = 0,
                      limit: int | None = None, order: str | None = None) -> BaseModel:
         """search() that loads the column fields among ``field_names`` in the same query."""
-        self.check_access("read")
+        self.browse().check_access("read")
         fields = self._read_field_list(field_names)
         query = self._search(domain, offset, limit, order)
         if query.is_empty:
@@ -145,6 +147,10 @@ class SearchMixin:
                     load: str | None = "_classic_read") -> list[dict[str, Any]]:
         """search() then read(), the columns fetched by the search query itself."""
         field_list = self._read_field_list(fields)
+        if fields:
+            access.check_fields(self, field_list, "read")
+        else:
+            field_list = access.accessible_fields(self, field_list)
         records = self.search_fetch(domain, [f.name for f in field_list], offset, limit, order)
         if not records:
             return []

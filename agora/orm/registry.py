@@ -30,6 +30,8 @@ class Registry(Mapping[str, type[BaseModel]]):
         self.path_fields: set[Field] = set()
         #: relational field -> fields caching the other side of the same relation
         self.inverse_fields: dict[Field, list[Field]] = {}
+        #: access control (agora.orm.access.AccessPolicy); None: everything is allowed
+        self.access_policy: Any = None
 
     @classmethod
     def get(cls, dbname: str) -> Registry:

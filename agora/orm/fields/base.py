@@ -172,6 +172,9 @@ class Field:
             if not ids:
                 return self.convert_to_record(self.empty_value(), record)
             raise ValueError(f"Expected singleton: {record!r} (reading {self.name})")
+        if self.groups and not record.env.su:
+            from agora.orm.access import check_fields
+            check_fields(record, [self], "read")
         field_cache = self.cache_for(record.env)
         try:
             value = field_cache[ids[0]]

@@ -89,13 +89,13 @@ class IrModelData(models.Model):
         entry = self.sudo().search([("module", "=", prefix), ("name", "=", name)], limit=1)
         target = self.env[model]
         if entry:
+            if entry.model != model:
+                raise ValidationError(f"external id {xmlid} refers to {entry.model}, "
+                                      f"not {model}", model="ir.model.data")
             record = target.browse(entry.res_id).exists()
             if record:
                 if not (entry.noupdate and update):
                     record.write(values)
-                if entry.model != model:
-                    raise ValidationError(f"external id {xmlid} refers to {entry.model}, "
-                                          f"not {model}", model="ir.model.data")
                 return record
             record = target.create(values)
             entry.write({"res_id": record.id, "noupdate": noupdate})

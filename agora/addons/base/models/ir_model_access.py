@@ -1,0 +1,99 @@
+"""Model access rights: which groups may read, write, create or delete a model's records.
+
+Semantics (as in Odoo): a user may perform an operation on a model when some *active*
+line for the model grants it, either without group (everyone) or for one of the user's
+groups (implied groups included). A model without any line is refused to everyone but
+the superuser. Enforcement lives in :mod:`agora.addons.base.access_policy`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agora import api, fields, models
+
+
+def clear_access_cache(env: Any) -> None:
+    """Forget the access policy's memo of this transaction (rights changed)."""
+    env.transaction.access_cache.clear()
+
+
+class IrModelAccess(models.Model):
+    _name = "ir.model.access"
+    _description = "Model Access"
+    _order = "model_id, group_id, name, id"
+
+    name = fields.Char(required=True, index=True)
+    active = fields.Boolean(default=True)
+    model_id = fields.Many2one("ir.model", string="Model", required=True, index=True,
+                               ondelete="cascade")
+    group_id = fields.Many2one("res.groups", string="Group", index=True, ondelete="restrict",
+                               help="Empty: the line applies to every user.")
+    perm_read = fields.Boolean(string="Read Access")
+    perm_write = fields.Boolean(string="Write Access")
+    perm_create = fields.Boolean(string="Create Access")
+    perm_unlink = fields.Boolean(string="Delete Access")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        clear_access_cache(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        clear_access_cache(self.env)
+        return super().write(vals)
+
+    def unlink(self):
+        clear_access_cache(self.env)
+        return super().unlink()
+
+    @api.model
+    def check(self, model: str, mode: str = "read", raise_exception: bool = True) -> bool:
+        """Odoo's ``ir.model.access.check``: whether the current user may ``mode`` records
+        of ``model`` (AccessError unless ``raise_exception`` is false)."""
+        from agora.orm.access import active_policy
+        from agora.orm.exceptions import AccessError
+        policy = active_policy(self.env)
+        if policy is None:
+            return True
+        try:
+            policy.check_model(self.env, model, mode)
+        except AccessError:
+            if raise_exception:
+                raise
+            return False
+        return True
+
+
+class ResGroupsAccessCache(models.Model):
+    """Membership and implication changes alter everyone's rights."""
+
+    _inherit = "res.groups"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        clear_access_cache(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        clear_access_cache(self.env)
+        return super().write(vals)
+
+    def unlink(self):
+        clear_access_cache(self.env)
+        return super().unlink()
+
+
+class ResUsersAccessCache(models.Model):
+    _inherit = "res.users"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any("groups_id" in vals for vals in
+               ([vals_list] if isinstance(vals_list, dict) else vals_list)):
+            clear_access_cache(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "groups_id" in vals or "company_id" in vals:
+            clear_access_cache(self.env)
+        return super().write(vals)

@@ -1,0 +1,145 @@
+"""Pluggable access control.
+
+The kernel knows *where* access is checked (create/read/write/unlink, every search query
+and column fetch, fields restricted to groups) but not *what* is allowed: that is the job
+of an :class:`AccessPolicy` set on the registry (``registry.access_policy``). Without one
+(the kernel default) everything is allowed. The base module installs a policy built on
+``ir.model.access``, ``ir.rule`` and ``res.groups``.
+
+Superuser environments (``env.su``) are never checked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from agora.db.sql import SQL
+from agora.orm.exceptions import AccessError, MissingError
+
+if TYPE_CHECKING:
+    from agora.orm.environment import Environment
+    from agora.orm.fields import Field
+    from agora.orm.models import BaseModel
+    from agora.orm.query import Query
+
+OPERATIONS = ("read", "write", "create", "unlink")
+
+#: how messages name an operation ("You are not allowed to <verb> ...")
+VERBS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
+
+
+class AccessPolicy(Protocol):
+    """What a registry's access policy provides. Methods are only called for
+    non-superuser environments."""
+
+    def check_model(self, env: Environment, model_name: str, operation: str) -> None:
+        """Raise AccessError if the user may not ``operation`` records of the model at all."""
+
+    def rule_domain(self, env: Environment, model_name: str, operation: str) -> list[Any]:
+        """The domain the records must match for ``operation`` (``[]``: no restriction)."""
+
+    def check_field_groups(self, env: Environment, model: BaseModel, field: Field) -> bool:
+        """Whether the user may read and write ``field`` (its ``groups`` attribute)."""
+
+    def failing_rules(self, env: Environment, model_name: str, operation: str,
+                      ids: list[int]) -> list[str]:
+        """Names of the rules that ``ids`` fail (only called to explain a refusal)."""
+
+
+def active_policy(env: Environment) -> AccessPolicy | None:
+    """The policy to apply in ``env``: None for the superuser or without a policy."""
+    if env.su:
+        return None
+    return getattr(env.registry, "access_policy", None)
+
+
+def describe_model(model: BaseModel) -> str:
+    return f"'{model._description or model._name}' ({model._name})"
+
+
+def apply_rules(model: BaseModel, query: Query, operation: str,
+                policy: AccessPolicy | None = None) -> None:
+    """Restrict ``query`` (on ``model``'s table, aliased ``query.alias``) to the records
+    matching the rules of ``operation``."""
+    policy = policy or active_policy(model.env)
+    if policy is None:
+        return
+    domain = policy.rule_domain(model.env, model._name, operation)
+    if not domain:
+        return
+    from agora.orm.domain_sql import DomainCompiler
+    # Rule domains are compiled as superuser: paths they follow are not restricted again.
+    query.add_where(DomainCompiler(model.sudo(), query, query.alias).compile(domain))
+
+
+def check_record_rules(records: BaseModel, operation: str) -> None:
+    """Raise AccessError unless every record of ``records`` matches the rules of
+    ``operation`` (one query; none when no rule applies)."""
+    policy = active_policy(records.env)
+    if policy is None or not records._ids:
+        return
+    domain = policy.rule_domain(records.env, records._name, operation)
+    if not domain:
+        return
+    from agora.orm.query import Query
+    transaction = records.env.transaction
+    if transaction.towrite or transaction.tocompute:
+        transaction.flush()
+    ids = list(dict.fromkeys(records._ids))
+    query = Query(records._table)
+    query.add_where(SQL("%s = ANY(%s)", SQL.identifier(records._table, "id"), ids))
+    apply_rules(records, query, operation, policy)
+    if query.is_empty:
+        found: set[int] = set()
+    else:
+        records.env.cr.execute(query.select())
+        found = {row[0] for row in records.env.cr.fetchall()}
+    refused = [id_ for id_ in ids if id_ not in found]
+    if refused:
+        raise refusal(records, operation, refused, policy)
+
+
+def refusal(records: BaseModel, operation: str, ids: list[int],
+            policy: AccessPolicy | None = None) -> Exception:
+    """The error for ``ids`` refused by the rules of ``operation``: MissingError for the
+    ones that do not exist at all, AccessError naming the rules otherwise."""
+    cr = records.env.cr
+    cr.execute(SQL("SELECT id FROM %s WHERE id = ANY(%s)", SQL.identifier(records._table),
+                   list(ids)))
+    existing = sorted(row[0] for row in cr.fetchall())
+    if not existing:
+        return MissingError(
+            f"Record does not exist or has been deleted: {records._name}{tuple(ids)}",
+            model=records._name)
+    policy = policy or active_policy(records.env)
+    names = policy.failing_rules(records.env, records._name, operation, existing) \
+        if policy is not None else []
+    rules = ", ".join(f"'{name}'" for name in names) if names else "record rules"
+    shown = ", ".join(str(i) for i in existing[:10]) + (", ..." if len(existing) > 10 else "")
+    return AccessError(
+        f"You are not allowed to {VERBS.get(operation, operation)} {describe_model(records)} "
+        f"records [{shown}]: refused by {rules} (operation: {operation}).",
+        model=records._name)
+
+
+def check_fields(model: BaseModel, fields: list[Field], operation: str) -> None:
+    """AccessError naming the first field of ``fields`` restricted to groups the user is
+    not in."""
+    policy = active_policy(model.env)
+    if policy is None:
+        return
+    for field in fields:
+        if field.groups and not policy.check_field_groups(model.env, model, field):
+            raise AccessError(
+                f"You are not allowed to {VERBS.get(operation, operation)} field "
+                f"'{field.name}' ({field.string}) of {describe_model(model)}: it is restricted "
+                f"to the groups {field.groups}.", model=model._name, field=field.name)
+
+
+def accessible_fields(model: BaseModel, fields: list[Field]) -> list[Field]:
+    """``fields`` without the ones restricted to groups the user is not in."""
+    policy = active_policy(model.env)
+    if policy is None:
+        return fields
+    return [f for f in fields
+            if not f.groups or policy.check_field_groups(model.env, model, f)]
