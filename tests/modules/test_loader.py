@@ -210,3 +210,34 @@ def test_environment_company_follows_allowed_company_ids(cr):
     both = Environment(cr, admin.id, {"allowed_company_ids": [other.id, main_company.id]},
                        registry=registry)
     assert both.company == other and set(both.companies.ids) == {other.id, main_company.id}
+
+
+def test_passwords_are_hashed_and_checked(cr):
+    from agora.orm.exceptions import AccessDenied
+    registry = loader.install_modules(cr, ["base"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    cr.execute("SELECT password FROM res_users WHERE login = 'admin'")
+    stored = cr.fetchone()[0]
+    assert stored.startswith("$argon2id$") and "admin" not in stored
+    users = env["res.users"]
+    admin_id = env.ref("base.user_admin").id
+    assert users._login("admin", "admin") == admin_id
+    for login, password in (("admin", "wrong"), ("nobody", "admin"), ("", "")):
+        with pytest.raises(AccessDenied):
+            users._login(login, password)
+    env.ref("base.user_admin").write({"password": "s3cret"})
+    env.flush_all()
+    assert users._login("admin", "s3cret") == admin_id
+    with pytest.raises(AccessDenied):
+        users._login("admin", "admin")
+
+
+def test_access_policy_is_active_in_installed_databases(cr):
+    from agora.orm.exceptions import AccessError
+    registry = loader.install_modules(cr, ["base"])
+    assert registry.access_policy is not None
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    user = env["res.users"].create({"name": "Plain", "login": "plain", "password": "x"})
+    as_user = Environment(cr, user.id, {}, registry=registry)
+    with pytest.raises(AccessError):
+        as_user["ir.model.data"].search([])  # no access line grants it to anyone

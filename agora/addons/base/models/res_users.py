@@ -4,7 +4,11 @@ Password hashing and verification live in ``agora.security.passwords``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from agora import api, fields, models
+from agora.orm.exceptions import AccessDenied
+from agora.security.passwords import hash_password, verify_password
 
 
 class ResUsers(models.Model):
@@ -28,6 +32,54 @@ class ResUsers(models.Model):
     tz = fields.Char(string="Timezone")
     lang = fields.Char(default="en_US")
 
+    @api.model_create_multi
+    def create(self, vals_list: Any) -> Any:
+        if isinstance(vals_list, dict):
+            vals_list = [vals_list]
+        return super().create([self._hash_password_vals(vals) for vals in vals_list])
+
+    def write(self, vals: dict[str, Any]) -> bool:
+        return super().write(self._hash_password_vals(vals))
+
+    @staticmethod
+    def _hash_password_vals(vals: dict[str, Any]) -> dict[str, Any]:
+        """Passwords are only ever stored hashed (argon2id)."""
+        password = vals.get("password")
+        if password:
+            if not isinstance(password, str):
+                from agora.orm.exceptions import InvalidValueError
+                raise InvalidValueError("res.users: the password must be a string",
+                                        model="res.users", field="password")
+            vals = {**vals, "password": hash_password(password)}
+        return vals
+
+    def _check_credentials(self, password: str) -> None:
+        """Raise AccessDenied unless ``password`` is this user's; upgrade old hashes."""
+        self.ensure_one()
+        self.env.cr.execute("SELECT password FROM res_users WHERE id = %s AND active",
+                            (self.id,))
+        row = self.env.cr.fetchone()
+        stored = row[0] if row else None
+        ok, new_hash = verify_password(password, stored) if stored and password else (False, None)
+        if not ok:
+            raise AccessDenied()
+        if new_hash:
+            self.env.cr.execute("UPDATE res_users SET password = %s WHERE id = %s",
+                                (new_hash, self.id))
+
+    @api.model
+    def _login(self, login: str, password: str) -> int:
+        """The id of the active user ``login`` if ``password`` matches; AccessDenied else
+        (the same error whether the login or the password was wrong)."""
+        if not isinstance(login, str) or not isinstance(password, str) or not login:
+            raise AccessDenied()
+        user = self.sudo().search([("login", "=", login)], limit=1)
+        if not user:
+            verify_password(password, _DUMMY_HASH)  # same time as a wrong password
+            raise AccessDenied()
+        user._check_credentials(password)
+        return user.id
+
     def _default_company(self) -> int | bool:
         return self.env["res.company"].search([], limit=1).id
 
@@ -49,3 +101,7 @@ class ResUsers(models.Model):
     def context_get(self) -> dict:
         user = self.browse(self.env.uid) if not self else self
         return {"lang": user.lang or "en_US", "tz": user.tz or False, "uid": user.id}
+
+
+#: verified against when the login is unknown, so timing does not reveal valid logins
+_DUMMY_HASH = hash_password("agora-no-such-user")
