@@ -75,6 +75,10 @@ def load_registry(cr: Cursor, dbname: str | None = None) -> Registry:
 
 
 def _env(cr: Cursor, registry: Registry) -> Environment:
+    if cr.transaction is not None:
+        # pending writes of the previous registry's environments must reach the database
+        cr.transaction.flush()
+        cr.precommit.remove(cr.transaction.flush)
     cr.transaction = None  # a new registry: start from a clean cache
     return Environment(cr, SUPERUSER_ID, {}, registry=registry)
 
@@ -132,6 +136,7 @@ def _call_hook(manifest: Manifest, hook_name: str | None, *args: Any) -> None:
 def install_modules(cr: Cursor, names: Iterable[str], *, demo: bool = False,
                     progress: Progress = _noop) -> Registry:
     """Install ``names`` with their dependencies and auto_install modules."""
+    cr.flush()  # what the caller wrote goes in before the schema changes
     manifests = discover()
     installed = set(installed_modules(cr))
     wanted = graph.with_auto_install(graph.closure([*installed, *names, "base"], manifests),
@@ -166,6 +171,7 @@ def install_modules(cr: Cursor, names: Iterable[str], *, demo: bool = False,
 
 def upgrade_modules(cr: Cursor, names: Iterable[str], *, progress: Progress = _noop) -> Registry:
     """Re-read code and data of ``names`` (and the modules depending on them)."""
+    cr.flush()
     manifests = discover()
     installed = installed_modules(cr)
     unknown = set(names) - set(installed)
@@ -217,6 +223,7 @@ def uninstall_modules(cr: Cursor, names: Iterable[str], *,
                       progress: Progress = _noop) -> Registry:
     """Uninstall ``names`` and the modules depending on them: their data, tables and
     columns are removed."""
+    cr.flush()
     names = list(names)
     if "base" in names:
         raise ManifestError("the base module cannot be uninstalled")

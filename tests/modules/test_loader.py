@@ -163,14 +163,15 @@ def test_scaffolded_addon_installs(cr, tmp_path):
     result = CliRunner().invoke(main, ["scaffold", "library_book", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "library_book" / "__manifest__.py").is_file()
-    # without the CSV loader and access rules the data file cannot load yet: drop it
-    manifest = tmp_path / "library_book" / "__manifest__.py"
-    manifest.write_text(manifest.read_text().replace('"security/ir.model.access.csv"', ""))
     add_addons_paths([tmp_path])
     registry = loader.install_modules(cr, ["library_book"])
     env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
-    book = env["library.book"].create({"name": "Dune"})
-    assert env["library.book"].search([("name", "=", "Dune")]) == book
+    # the scaffolded access CSV lets internal users work with the new model
+    user = env["res.users"].create({"name": "Librarian", "login": "librarian",
+                                    "groups_id": [(6, 0, [env.ref("base.group_user").id])]})
+    as_user = Environment(cr, user.id, {}, registry=registry)
+    book = as_user["library.book"].create({"name": "Dune"})
+    assert as_user["library.book"].search([("name", "=", "Dune")]) == book
     bad = CliRunner().invoke(main, ["scaffold", "Bad-Name", str(tmp_path)])
     assert bad.exit_code != 0
 
@@ -241,3 +242,56 @@ def test_access_policy_is_active_in_installed_databases(cr):
     as_user = Environment(cr, user.id, {}, registry=registry)
     with pytest.raises(AccessError):
         as_user["ir.model.data"].search([])  # no access line grants it to anyone
+
+
+def test_base_rules_separate_companies(cr):
+    registry = loader.install_modules(cr, ["base"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    main_company = env.ref("base.main_company")
+    other = env["res.company"].create({"name": "Other Co"})
+    mine = env["res.partner"].create({"name": "Ours", "company_id": main_company.id})
+    theirs = env["res.partner"].create({"name": "Theirs", "company_id": other.id})
+    shared = env["res.partner"].create({"name": "Shared"})
+    user = env["res.users"].create({
+        "name": "Employee", "login": "employee", "company_id": main_company.id,
+        "company_ids": [(6, 0, [main_company.id])],
+        "groups_id": [(6, 0, [env.ref("base.group_user").id])]})
+    partners = Environment(cr, user.id, {}, registry=registry)["res.partner"]
+    visible = partners.search([("id", "in", [mine.id, theirs.id, shared.id])])
+    assert set(visible.ids) == {mine.id, shared.id}
+    from agora.orm.exceptions import AccessError
+    with pytest.raises(AccessError):
+        partners.browse(theirs.id).write({"name": "Hijacked"})
+    with pytest.raises(AccessError):
+        partners.browse(mine.id).unlink()  # internal users may not delete contacts
+
+
+def test_upgrade_applies_changed_data_and_removes_dropped_records(cr, tmp_path):
+    addon = tmp_path / "test_data_upgrade"
+    (addon / "data").mkdir(parents=True)
+    (addon / "__init__.py").write_text("")
+    (addon / "__manifest__.py").write_text(
+        '{"name": "Data upgrade", "depends": ["base"], "data": ["data/tags.xml"]}')
+    tags = addon / "data" / "tags.xml"
+    tags.write_text("""<odoo>
+        <record id="tag_a" model="res.partner.category"><field name="name">A</field></record>
+        <record id="tag_b" model="res.partner.category"><field name="name">B</field></record>
+        <data noupdate="1">
+            <record id="tag_keep" model="res.partner.category"><field name="name">Keep</field></record>
+        </data></odoo>""")
+    add_addons_paths([tmp_path])
+    registry = loader.install_modules(cr, ["base", "test_data_upgrade"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    tag_b = env.ref("test_data_upgrade.tag_b")
+    env.ref("test_data_upgrade.tag_keep").write({"name": "Changed by a user"})
+    tags.write_text("""<odoo>
+        <record id="tag_a" model="res.partner.category"><field name="name">A2</field></record>
+        <data noupdate="1">
+            <record id="tag_keep" model="res.partner.category"><field name="name">Keep</field></record>
+        </data></odoo>""")
+    registry = loader.upgrade_modules(cr, ["test_data_upgrade"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    assert env.ref("test_data_upgrade.tag_a").name == "A2"
+    assert not env["res.partner.category"].browse(tag_b.id).exists()
+    assert env.ref("test_data_upgrade.tag_b", raise_if_not_found=False) is None
+    assert env.ref("test_data_upgrade.tag_keep").name == "Changed by a user"

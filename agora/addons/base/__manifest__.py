@@ -4,7 +4,7 @@
     "summary": "Kernel models: modules, models, external ids, partners, users, companies",
     "category": "Hidden",
     "depends": [],
-    "data": [],
+    "data": ["security/ir.model.access.csv", "security/base_rules.xml"],
     "demo": [],
     "license": "LGPL-3",
     "installable": True,
