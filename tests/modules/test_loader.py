@@ -295,3 +295,11 @@ def test_upgrade_applies_changed_data_and_removes_dropped_records(cr, tmp_path):
     assert not env["res.partner.category"].browse(tag_b.id).exists()
     assert env.ref("test_data_upgrade.tag_b", raise_if_not_found=False) is None
     assert env.ref("test_data_upgrade.tag_keep").name == "Changed by a user"
+
+
+def test_every_base_model_has_access_rights(cr):
+    registry = loader.install_modules(cr, ["base"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    covered = set(env["ir.model.access"].search([]).mapped("model_id.model"))
+    stored = {name for name, model in registry.models.items() if model._auto}
+    assert stored - covered == set()
