@@ -303,3 +303,20 @@ def test_every_base_model_has_access_rights(cr):
     covered = set(env["ir.model.access"].search([]).mapped("model_id.model"))
     stored = {name for name, model in registry.models.items() if model._auto}
     assert stored - covered == set()
+
+
+def test_pip_installed_addons_are_found_through_entry_points(cr, monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from agora.modules import paths
+    entry = EntryPoint(name="ep_addon", value="tests.modules.ep_pkg", group="agora.addons")
+    monkeypatch.setattr(paths, "entry_points",
+                        lambda group: [entry] if group == "agora.addons" else [])
+    assert paths.discover()["ep_addon"].python_package == "tests.modules.ep_pkg"
+    registry = loader.install_modules(cr, ["ep_addon"])
+    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+    assert env["ep.thing"].create({"name": "x"}).name == "x"
+    assert env["ir.model"].search([("model", "=", "ep.thing")]).modules == "ep_addon"
+    loader.uninstall_modules(cr, ["ep_addon"])
+    cr.execute("SELECT to_regclass('ep_thing')")
+    assert cr.fetchone()[0] is None  # the module's table is gone

@@ -1,0 +1,1 @@
+{"name": "Entry-point addon", "depends": ["base"]}
