@@ -17,8 +17,29 @@ def clear_access_cache(env: Any) -> None:
     env.transaction.access_cache.clear()
 
 
+class AccessCacheInvalidation(models.AbstractModel):
+    """Any change to these records alters someone's rights: forget the memo."""
+
+    _name = "access.cache.invalidation"
+    _description = "Access memo invalidation"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        clear_access_cache(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        clear_access_cache(self.env)
+        return super().write(vals)
+
+    def unlink(self):
+        clear_access_cache(self.env)
+        return super().unlink()
+
+
 class IrModelAccess(models.Model):
     _name = "ir.model.access"
+    _inherit = ["access.cache.invalidation"]
     _description = "Model Access"
     _order = "model_id, group_id, name, id"
 
@@ -33,18 +54,6 @@ class IrModelAccess(models.Model):
     perm_create = fields.Boolean(string="Create Access")
     perm_unlink = fields.Boolean(string="Delete Access")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        clear_access_cache(self.env)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        clear_access_cache(self.env)
-        return super().write(vals)
-
-    def unlink(self):
-        clear_access_cache(self.env)
-        return super().unlink()
 
     @api.model
     def check(self, model: str, mode: str = "read", raise_exception: bool = True) -> bool:
@@ -67,20 +76,8 @@ class IrModelAccess(models.Model):
 class ResGroupsAccessCache(models.Model):
     """Membership and implication changes alter everyone's rights."""
 
-    _inherit = "res.groups"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        clear_access_cache(self.env)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        clear_access_cache(self.env)
-        return super().write(vals)
-
-    def unlink(self):
-        clear_access_cache(self.env)
-        return super().unlink()
+    _name = "res.groups"
+    _inherit = ["res.groups", "access.cache.invalidation"]
 
 
 class ResUsersAccessCache(models.Model):

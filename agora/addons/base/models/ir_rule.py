@@ -20,7 +20,6 @@ import ast
 from typing import Any
 
 from agora import api, fields, models
-from agora.addons.base.models.ir_model_access import clear_access_cache
 from agora.orm.exceptions import ValidationError
 
 #: names a rule domain may use
@@ -147,6 +146,7 @@ class _Evaluator(ast.NodeVisitor):
 
 class IrRule(models.Model):
     _name = "ir.rule"
+    _inherit = ["access.cache.invalidation"]
     _description = "Record Rule"
     _order = "model_id, name, id"
 
@@ -183,16 +183,3 @@ class IrRule(models.Model):
             if not (rule.perm_read or rule.perm_write or rule.perm_create or rule.perm_unlink):
                 raise ValidationError("A record rule must apply to at least one operation.",
                                       model=self._name)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        clear_access_cache(self.env)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        clear_access_cache(self.env)
-        return super().write(vals)
-
-    def unlink(self):
-        clear_access_cache(self.env)
-        return super().unlink()
