@@ -15,7 +15,8 @@ def test_db_storage_raw_and_datas(env):
     assert att.file_size == len(data)
     assert att.mimetype == "text/plain"
     assert att.store_fname is False
-    assert att.db_datas == data
+    env.cr.execute("SELECT data FROM ir_attachment_blob WHERE checksum = %s", (digest,))
+    assert bytes(env.cr.fetchone()[0]) == data  # in the database, keyed by content
     assert att.raw == data
     assert att.datas == base64.b64encode(data)
     assert att.read(["datas"])[0]["datas"] == base64.b64encode(data).decode()
@@ -49,7 +50,8 @@ def test_file_storage_content_addressed(env, tmp_path):
     second = attachments.create({"name": "b.bin", "raw": data})
     digest = hashlib.sha256(data).hexdigest()
     assert first.store_fname == second.store_fname == f"{digest[:2]}/{digest}"
-    assert first.db_datas is False
+    env.cr.execute("SELECT count(*) FROM ir_attachment_blob WHERE checksum = %s", (digest,))
+    assert env.cr.fetchone()[0] == 0  # not in the database
     path = tmp_path / "filestore" / env.cr.dbname / digest[:2] / digest
     assert path.read_bytes() == data
     assert [p.name for p in path.parent.iterdir()] == [digest]  # written once
@@ -70,10 +72,32 @@ def test_file_storage_content_addressed(env, tmp_path):
     env.invalidate_all()
     assert attachments.browse(first.id)._force_storage() >= 2
     env.invalidate_all()
-    assert first.store_fname is False and first.db_datas == data
+    assert first.store_fname is False and first.raw == data
+    env.cr.execute("SELECT count(*) FROM ir_attachment_blob WHERE checksum = %s", (digest,))
+    assert env.cr.fetchone()[0] == 1
 
 
 def test_unknown_location_refused(env):
     env["ir.config_parameter"].set_param("ir_attachment.location", "s3")
     with pytest.raises(UserError, match="unknown storage"):
         env["ir.attachment"].create({"name": "x", "raw": b"1"})
+
+
+def test_identical_contents_are_stored_once_in_the_database(env):
+    attachments = env["ir.attachment"]
+    first = attachments.create({"name": "a.txt", "raw": b"same bytes"})
+    second = attachments.create({"name": "b.txt", "raw": b"same bytes"})
+    other = attachments.create({"name": "c.txt", "raw": b"other bytes"})
+    env.flush_all()
+    env.cr.execute("SELECT count(*) FROM ir_attachment_blob WHERE checksum = ANY(%s)",
+                   ([first.checksum, other.checksum],))
+    assert env.cr.fetchone()[0] == 2
+    assert first.checksum == second.checksum != other.checksum
+    env.invalidate_all()
+    assert second.raw == b"same bytes" and other.raw == b"other bytes"
+    first.unlink()
+    assert attachments._gc_blobs() == 0  # still used by the second attachment
+    second.unlink()
+    assert attachments._gc_blobs() == 1
+    env.invalidate_all()
+    assert other.raw == b"other bytes"

@@ -2,15 +2,16 @@
 
 Storage is chosen by the system parameter ``ir_attachment.location``:
 
-- ``db`` (default): the bytes live in PostgreSQL (``db_datas``), so every worker on every
-  machine sees them;
+- ``db`` (default): the bytes live in PostgreSQL, once per distinct content, in
+  ``ir.attachment.blob`` keyed by checksum, so every worker on every machine sees them;
 - ``file``: the bytes are written once under
   ``<data dir>/filestore/<dbname>/<ab>/<checksum>`` (``ab`` = first two hex digits) and
   ``store_fname`` is ``<ab>/<checksum>``. The data dir comes from the context key
   ``agora_data_dir``, else ``$AGORA_DATA_DIR`` (else the default data dir). Identical
   content is stored once; reading verifies the checksum.
 
-Files are never deleted when an attachment is (other attachments may share them).
+Files and blobs are never deleted with an attachment (others may share them);
+``_gc_blobs`` removes the blobs no attachment refers to any more.
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ class IrAttachment(models.Model):
     file_size = fields.Integer(readonly=True)
     checksum = fields.Char(size=64, index=True, readonly=True)
     store_fname = fields.Char(string="Stored Filename", readonly=True)
-    db_datas = fields.Binary(string="Database Data")
     raw = fields.Binary(string="File Content (raw)", compute="_compute_raw",
                         inverse="_inverse_raw")
     datas = Base64(string="File Content (base64)", compute="_compute_datas",
@@ -144,14 +144,37 @@ class IrAttachment(models.Model):
         return data
 
     # -- content -------------------------------------------------------------------------
-    @api.depends("store_fname", "db_datas")
+    @api.depends("store_fname", "checksum")
     def _compute_raw(self) -> None:
+        in_db = [a for a in self if not a.store_fname and a.file_size and a.checksum]
+        blobs = self._blob_read({a.checksum for a in in_db}) if in_db else {}
         for attachment in self:
             if attachment.store_fname:
                 attachment.raw = attachment._file_read(attachment.store_fname,
                                                        attachment.checksum or None)
             else:
-                attachment.raw = attachment.db_datas or False
+                attachment.raw = blobs.get(attachment.checksum) or False
+
+    def _blob_read(self, checksums: set[str]) -> dict[str, bytes]:
+        """Contents stored in the database, by checksum (one query for the batch)."""
+        self.env.cr.execute("SELECT checksum, data FROM ir_attachment_blob "
+                            "WHERE checksum = ANY(%s)", (list(checksums),))
+        return {checksum: bytes(data) for checksum, data in self.env.cr.fetchall()}
+
+    def _blob_write(self, data: bytes, checksum: str) -> None:
+        """Store ``data`` once: identical contents share one row (concurrent writers of the
+        same content both succeed)."""
+        self.env.cr.execute("INSERT INTO ir_attachment_blob (checksum, data) VALUES (%s, %s) "
+                            "ON CONFLICT (checksum) DO NOTHING", (checksum, data))
+
+    @api.model
+    def _gc_blobs(self) -> int:
+        """Delete database blobs no attachment refers to; return how many."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "DELETE FROM ir_attachment_blob b WHERE NOT EXISTS (SELECT 1 FROM ir_attachment a "
+            "WHERE a.checksum = b.checksum AND a.store_fname IS NULL)")
+        return self.env.cr.rowcount
 
     def _inverse_raw(self) -> None:
         for attachment in self:
@@ -174,9 +197,11 @@ class IrAttachment(models.Model):
         checksum = hashlib.sha256(data).hexdigest()
         values: dict[str, Any] = {"checksum": checksum, "file_size": len(data)}
         if data and self._storage() == "file":
-            values.update(store_fname=self._file_write(data, checksum), db_datas=False)
+            values.update(store_fname=self._file_write(data, checksum))
         else:
-            values.update(store_fname=False, db_datas=data or False)
+            if data:
+                self._blob_write(data, checksum)
+            values.update(store_fname=False)
         if not self.mimetype:
             values["mimetype"] = self._guess_mimetype()
         self.write(values)
@@ -223,3 +248,17 @@ class IrAttachment(models.Model):
                 attachment._set_content(raw)
                 moved += 1
         return moved
+
+
+class IrAttachmentBlob(models.Model):
+    """Attachment contents kept in the database, one row per distinct content."""
+
+    _name = "ir.attachment.blob"
+    _description = "Attachment content"
+    _log_access = False
+    _rec_name = "checksum"
+    _sql_constraints = [("checksum_uniq", "unique(checksum)",
+                         "Each content is stored once.")]
+
+    checksum = fields.Char(size=64, required=True)
+    data = fields.Binary()
