@@ -33,6 +33,11 @@ def test_create_install_backup_restore(agora_server_url, tmp_path):
         result = runner.invoke(main, [*base, "module", "install", "nope", "-d", name])
         assert result.exit_code != 0 and "'nope' not found" in result.output
 
+        result = runner.invoke(main, [*base, "shell", "-d", name],
+                               input="print('users:', env['res.users'].search_count([]))\n")
+        assert result.exit_code == 0, result.output
+        assert "users: 1" in result.output  # admin (the superuser is archived)
+
         dump = tmp_path / "backup.dump"
         result = runner.invoke(main, [*base, "db", "backup", name, str(dump)])
         assert result.exit_code == 0, result.output
