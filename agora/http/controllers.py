@@ -1,0 +1,37 @@
+"""Routes every database shares, before any module: server identity for Odoo clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from agora.http.jsonrpc import JsonRpcError
+from agora.http.routing import Controller, route
+
+#: What Odoo clients switch their code paths on (see API_SURFACE.md).
+VERSION_INFO: dict[str, Any] = {
+    "server_version": "17.0",
+    "server_version_info": [17, 0, 0, "final", 0, ""],
+    "server_serie": "17.0",
+    "protocol_version": 1,
+}
+
+
+class ServerInfo(Controller):
+    @route("/", methods=["GET", "HEAD"], auth="none")
+    def root(self, request: Request) -> Response:
+        return Response("Agora", mimetype="text/plain")
+
+    @route("/web/webclient/version_info", type="json", auth="none")
+    def version_info(self, request: Request, params: dict[str, Any]) -> dict[str, Any]:
+        return dict(VERSION_INFO)
+
+    @route("/jsonrpc", type="json", auth="none")
+    def jsonrpc(self, request: Request, params: dict[str, Any]) -> Any:
+        """Services of the external API; only ``common.version`` lives here so far (the
+        others need sessions and authentication)."""
+        service, method = params.get("service"), params.get("method")
+        if service == "common" and method == "version":
+            return dict(VERSION_INFO)
+        raise JsonRpcError(f"unknown service or method: {service}.{method}")
