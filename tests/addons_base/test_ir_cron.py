@@ -1,4 +1,3 @@
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -7,6 +6,7 @@ from agora.addons.base.cron_runner import run_due_jobs
 from agora.addons.base.models.ir_cron import add_interval
 from agora.db.pool import DatabasePools
 from agora.orm.exceptions import ValidationError
+from agora.testing.concurrency import run_concurrently
 
 NOW = datetime(2030, 1, 15, 12, 0, 0)
 
@@ -97,26 +97,11 @@ def test_concurrent_runners_never_run_a_job_twice(base_db, committed, clean, bas
     job_ids = committed(lambda env: [
         _job(env, name=f"c{i}", args=f"['c{i}', 0.05]").id for i in range(count)])
     pools = DatabasePools(base_db, min_size=0, max_size=4)
-    results: list[list[int]] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def runner():
-        try:
-            barrier.wait()
-            results.append(run_due_jobs(pools, base_registry, now=NOW, max_tries=10))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-
-    threads = [threading.Thread(target=runner) for _ in range(2)]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+        results = run_concurrently(
+            lambda: run_due_jobs(pools, base_registry, now=NOW, max_tries=10), 2, timeout=60)
     finally:
         pools.close()
-    assert not errors, errors
     first, second = results
     assert first and second, "both runners should have found work"
     assert not set(first) & set(second)

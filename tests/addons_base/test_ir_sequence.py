@@ -1,4 +1,3 @@
-import threading
 
 import pytest
 
@@ -7,6 +6,7 @@ from agora.db.sql import SQL
 from agora.db.transaction import run_in_transaction
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import UserError, ValidationError
+from agora.testing.concurrency import run_concurrently
 
 DATE = {"ir_sequence_date": "2024-03-05 14:07:09"}
 
@@ -113,10 +113,6 @@ def test_gapless_under_concurrency(base_db, base_registry, committed):
     seq_id = committed(lambda env: env["ir.sequence"].create(
         {"name": "Concurrent", "implementation": "no_gap", "number_next": 1}).id)
     pools = DatabasePools(base_db, min_size=0, max_size=21)
-    results: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(20)
-    lock = threading.Lock()
 
     def draw(cr):
         env = Environment(cr, SUPERUSER_ID, {}, registry=base_registry)
@@ -124,24 +120,10 @@ def test_gapless_under_concurrency(base_db, base_registry, committed):
         env["ir.config_parameter"].search([])
         return env["ir.sequence"].browse(seq_id).next_by_id()
 
-    def worker():
-        try:
-            barrier.wait()
-            number = run_in_transaction(pools, draw, max_tries=12)
-            with lock:
-                results.append(number)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(20)]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        results = run_concurrently(lambda: run_in_transaction(pools, draw, max_tries=12), 20)
     finally:
         pools.close()
-    assert not errors, errors
     assert sorted(int(n) for n in results) == list(range(1, 21))
     assert committed(lambda env: env["ir.sequence"].browse(seq_id).number_next) == 21
     committed(lambda env: env["ir.sequence"].browse(seq_id).unlink())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import psycopg
 import pytest
 
@@ -11,6 +9,7 @@ from agora.db.cursor import Cursor
 from agora.db.pool import DatabasePools
 from agora.db.sql import SQL, check_identifier
 from agora.db.transaction import TransactionRetryExhausted, run_in_transaction
+from agora.testing.concurrency import run_concurrently
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +89,6 @@ def test_serialization_failures_are_retried(pools):
     """Concurrent read-modify-write increments at REPEATABLE READ conflict; the runner
     replays the losers so that no increment is lost."""
     workers, per_worker = 4, 5
-    barrier = threading.Barrier(workers)
     attempts: list[int] = []
 
     def increment(cr: Cursor) -> None:
@@ -99,24 +97,13 @@ def test_serialization_failures_are_retried(pools):
         value = cr.fetchone()[0]
         cr.execute("UPDATE tx_counter SET value = %s WHERE id = 1", (value + 1,))
 
-    errors: list[BaseException] = []
-
     def worker() -> None:
-        try:
-            barrier.wait()
-            for _ in range(per_worker):
-                run_in_transaction(pools, increment, max_tries=50, base_delay=0.005)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
+        for _ in range(per_worker):
+            run_in_transaction(pools, increment, max_tries=50, base_delay=0.005)
 
     with pools.cursor() as cr:
         cr.execute("UPDATE tx_counter SET value = 0 WHERE id = 1")
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    run_concurrently(worker, workers)
     with pools.cursor() as cr:
         cr.execute("SELECT value FROM tx_counter WHERE id = 1")
         assert cr.fetchone()[0] == workers * per_worker
