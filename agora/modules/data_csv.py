@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agora.modules.data_xml import DataFileError, parse_bool, qualify
+from agora.modules.data_xml import DataFileError, DataLoader, parse_bool, qualify
 from agora.orm.commands import Command
 from agora.orm.environment import Environment
 
@@ -27,16 +27,11 @@ def _column(header: str) -> tuple[str, str]:
     return header, "value"
 
 
-class _CsvLoader:
+class _CsvLoader(DataLoader):
     def __init__(self, env: Environment, module: str, path: Path, update: bool,
                  noupdate: bool) -> None:
-        self.env = env
-        self.module = module
-        self.path = path
-        self.update = update
-        self.noupdate = noupdate
+        super().__init__(env, module, path, update, noupdate)
         self.model = path.name[: -len(".csv")] if path.name.endswith(".csv") else path.stem
-        self.data = env["ir.model.data"]
         self.refs: dict[str, int] = {}
 
     def error(self, message: str, line: int | None = None,
@@ -44,13 +39,13 @@ class _CsvLoader:
         return DataFileError(message, path=self.path, line=line, xmlid=xmlid)
 
     def ref(self, xmlid: str, line: int, owner: str) -> int:
-        full = qualify(xmlid.strip(), self.module)
-        if full not in self.refs:
-            res_id = self.data._xmlid_to_res_id(full, raise_if_not_found=False)
+        xmlid = xmlid.strip()
+        if xmlid not in self.refs:
+            full, res_id = self.resolve(xmlid)
             if not res_id:
                 raise self.error(f"External ID not found: {full}", line, owner)
-            self.refs[full] = res_id
-        return self.refs[full]
+            self.refs[xmlid] = res_id
+        return self.refs[xmlid]
 
     # -- reading -------------------------------------------------------------------------
     def read_rows(self) -> list[tuple[int, str, dict[str, Any]]]:

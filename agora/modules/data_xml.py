@@ -308,7 +308,9 @@ def module_root(path: Path, module: str) -> Path:
     return path.resolve().parent
 
 
-class _XmlLoader:
+class DataLoader:
+    """What loading one data file of a module needs, whatever its format."""
+
     def __init__(self, env: Environment, module: str, path: Path, update: bool,
                  noupdate: bool) -> None:
         self.env = env
@@ -316,8 +318,19 @@ class _XmlLoader:
         self.path = path
         self.update = update
         self.noupdate = noupdate
-        self.declared: set[str] = set()
         self.data = env["ir.model.data"]
+
+    def resolve(self, xmlid: str) -> tuple[str, int | bool]:
+        """The full external id (module-qualified) and its record id, False if unknown."""
+        full = qualify(xmlid, self.module)
+        return full, self.data._xmlid_to_res_id(full, raise_if_not_found=False)
+
+
+class _XmlLoader(DataLoader):
+    def __init__(self, env: Environment, module: str, path: Path, update: bool,
+                 noupdate: bool) -> None:
+        super().__init__(env, module, path, update, noupdate)
+        self.declared: set[str] = set()
 
     # -- errors ----------------------------------------------------------------------
     def error(self, message: str, node: Any, xmlid: str | None = None) -> DataFileError:
@@ -328,8 +341,7 @@ class _XmlLoader:
     def ref(self, xmlid: str, node: Any, owner: str | None = None) -> int:
         if not isinstance(xmlid, str) or not xmlid:
             raise self.error(f"ref() expects an external id, got {xmlid!r}", node, owner)
-        full = qualify(xmlid, self.module)
-        res_id = self.data._xmlid_to_res_id(full, raise_if_not_found=False)
+        full, res_id = self.resolve(xmlid)
         if not res_id:
             raise self.error(f"External ID not found: {full}", node, owner)
         return res_id
