@@ -16,7 +16,6 @@ from agora.orm.exceptions import (
     MissingError,
     RequiredFieldError,
 )
-from agora.orm.fields.base import MISSING
 from agora.orm.flush import modified
 from agora.orm.integrity import translate_integrity_error
 
@@ -96,7 +95,7 @@ class CrudMixin:
                 columns["create_uid"] = columns["write_uid"] = self.env.uid
             columns_by_record.append(columns)
             later_by_record.append(later)
-        self._check_required(columns_by_record, later_by_record)
+        self._check_required(columns_by_record)
         ids = self._insert_rows(columns_by_record)
         records = self._browse(tuple(ids), tuple(ids))
         self._after_insert(records, columns_by_record, later_by_record)
@@ -146,8 +145,7 @@ class CrudMixin:
                     vals[link] = parent_id
         return result
 
-    def _check_required(self: BaseModel, columns_by_record: list[dict[str, Any]],
-                        later_by_record: list[dict[Field, Any]]) -> None:
+    def _check_required(self: BaseModel, columns_by_record: list[dict[str, Any]]) -> None:
         for field in self._required_fields:
             for columns in columns_by_record:
                 if columns.get(field.name) is None:
@@ -572,10 +570,9 @@ class CrudMixin:
     def copy(self: BaseModel, default: dict[str, Any] | None = None) -> BaseModel:
         self.ensure_one()
         vals = self.copy_data(default)[0]
-        for parent_model, link in self._inherits.items():
+        for link in self._inherits.values():
             if link not in (default or {}):
                 vals[link] = self[link].copy().id
-                del parent_model
         return self.create(vals)
 
     # -- constraints -------------------------------------------------------------------------
@@ -625,4 +622,3 @@ _PLAIN = _Field.convert_to_column
 _PLAIN_READ_TYPES = frozenset(("char", "text", "html", "selection", "date", "datetime", "integer",
                                "float", "monetary", "boolean", "json"))
 _BINARY_READ = _Binary.convert_to_read
-MISSING_VALUE = MISSING
