@@ -46,6 +46,14 @@ class Settings:
     log_queries: bool = False
     pool_min: int = 1
     pool_max: int = 10
+    http_interface: str = "127.0.0.1"
+    http_port: int = 8069
+    workers: int = 0  # 0: one threaded process; N: N prefork HTTP workers (gunicorn)
+    cron_workers: int = 1  # processes running scheduled jobs beside prefork workers
+    proxy_mode: bool = False  # trust X-Forwarded-* headers (behind a reverse proxy)
+    list_db: bool = True  # answer db.list and /web/database/list
+    max_request_size: int = 64 * 1024 * 1024
+    session_lifetime: int = 7 * 24 * 3600  # seconds after the last use
 
 
 # --- coercion: one function per field; `raw` is True for strings from env vars, where
@@ -125,6 +133,14 @@ _COERCE: dict[str, Callable[[Any, bool], Any]] = {
     "log_queries": _bool,
     "pool_min": _count(0),
     "pool_max": _count(1),
+    "http_interface": _name,
+    "http_port": _count(0),
+    "workers": _count(0),
+    "cron_workers": _count(0),
+    "proxy_mode": _bool,
+    "list_db": _bool,
+    "max_request_size": _count(1024),
+    "session_lifetime": _count(60),
 }
 assert set(_COERCE) == {f.name for f in dataclasses.fields(Settings)}
 

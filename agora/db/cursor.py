@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import psycopg
@@ -14,6 +15,10 @@ import psycopg
 from agora.db.sql import SQL
 
 _logger = logging.getLogger("agora.sql")
+
+#: Statements run by every cursor in the current context (one HTTP request, for its log
+#: line), when a counter is installed; cursors come and go within a request.
+query_counter: ContextVar[list[int] | None] = ContextVar("agora_query_counter", default=None)
 
 
 class Cursor:
@@ -45,6 +50,9 @@ class Cursor:
         else:
             code = query
         self.query_count += 1
+        counter = query_counter.get()
+        if counter is not None:
+            counter[0] += 1
         if self.query_log is not None:
             self.query_log.append((code, tuple(params or ())))
         if self.log_queries:

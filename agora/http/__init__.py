@@ -1,0 +1,7 @@
+"""HTTP layer: ``from agora import http`` then ``@http.route(...)`` on ``http.Controller``
+methods; handlers receive the :class:`HttpRequest` (``request.env`` inside a transaction)."""
+
+from agora.http.request import HttpRequest, SessionExpired
+from agora.http.routing import Controller, route
+
+__all__ = ["Controller", "HttpRequest", "SessionExpired", "route"]

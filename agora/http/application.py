@@ -1,90 +1,233 @@
-"""The WSGI application: routes from controllers, JSON-RPC framing, size limits.
+"""The WSGI application: routes from controllers, authentication, one transaction per
+request, JSON-RPC framing, size limits, sessions and request logging.
 
 Requests never take the server down: malformed bodies, unknown routes and errors inside
 handlers all become clean responses (JSON-RPC errors for JSON routes)."""
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
+from agora.db.cursor import Cursor, query_counter
+from agora.db.manager import Databases, UnknownDatabaseError
+from agora.http.errors import http_error_response, json_response
 from agora.http.jsonrpc import JsonRpcError, error_envelope, parse_request, result_envelope
+from agora.http.request import SESSION_COOKIE, HttpRequest, SessionExpired
 from agora.http.routing import Controller, RouteInfo, collect_routes
-from agora.orm.exceptions import UserError
+from agora.http.sessions import DEFAULT_LIFETIME, Session, SessionStore
+from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.orm.exceptions import AccessDenied, UserError
+from agora.rpc.marshal import to_wire
 
 _logger = logging.getLogger(__name__)
+_request_logger = logging.getLogger("agora.http.requests")
 
 #: Largest request body accepted (JSON or XML-RPC); bigger ones get 413.
 MAX_REQUEST_SIZE = 64 * 1024 * 1024
+_UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class NoDatabaseSelected(UserError):
+    """A route needs a database and the request names none the server can choose."""
 
 
 class Application:
-    """``Application()(environ, start_response)``; controllers are collected once."""
+    """``Application(controllers, databases=...)(environ, start_response)``.
 
-    def __init__(self, controllers: Iterable[type[Controller]] | None = None,
-                 max_request_size: int = MAX_REQUEST_SIZE) -> None:
+    ``databases`` serves routes that need one (auth user/public/bearer); without it only
+    ``auth='none'`` routes work. ``default_db`` is used when a request names no database
+    (no session, no ``X-Odoo-Database`` header)."""
+
+    def __init__(self, controllers: Iterable[type[Controller]] | None = None, *,
+                 databases: Databases | None = None,
+                 max_request_size: int = MAX_REQUEST_SIZE,
+                 session_lifetime: int = DEFAULT_LIFETIME,
+                 default_db: str | None = None, proxy_mode: bool = False,
+                 list_db: bool = True) -> None:
+        from agora.rpc.authentication import CredentialChecker
+
+        self.databases = databases
         self.max_request_size = max_request_size
+        self.sessions = SessionStore(session_lifetime)
+        self.credentials = CredentialChecker()
+        self.default_db = default_db
+        self.proxy_mode = proxy_mode
+        self.list_db = list_db
         routes = collect_routes(list(controllers if controllers is not None
                                      else Controller.subclasses))
-        self.endpoints: dict[str, tuple[RouteInfo, Any]] = {}
+        self.endpoints: dict[str, tuple[RouteInfo, Any, Controller]] = {}
         rules = []
-        for index, (info, controller, name) in enumerate(routes):
-            endpoint = f"{controller.__name__}.{name}.{index}"
-            self.endpoints[endpoint] = (info, getattr(controller(), name))
+        for index, (info, controller_class, name) in enumerate(routes):
+            endpoint = f"{controller_class.__name__}.{name}.{index}"
+            controller = controller_class()
+            self.endpoints[endpoint] = (info, getattr(controller, name), controller)
             for path in info.paths:
                 rules.append(Rule(path, endpoint=endpoint, methods=info.methods))
         self.url_map = Map(rules)
 
+    def served_databases(self) -> list[str]:
+        """The databases this server serves (``db.list``, ``/web/database/list``)."""
+        return self.databases.served() if self.databases is not None else []
+
+    # -- WSGI -----------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        request = Request(environ)
+        counter = [0]
+        token = query_counter.set(counter)
+        start = time.perf_counter()
+        request = HttpRequest(environ)
+        request.app = self
         request.max_content_length = self.max_request_size
-        response = self.dispatch(request)
+        try:
+            response = self.dispatch(request)
+        finally:
+            query_counter.reset(token)
+        _request_logger.info("%s %s %s %.1fms %dq", request.method, request.path,
+                             response.status_code, (time.perf_counter() - start) * 1000,
+                             counter[0])
         return response(environ, start_response)
 
-    def dispatch(self, request: Request) -> Response:
+    def dispatch(self, request: HttpRequest) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, arguments = adapter.match()
         except HTTPException as exc:
             return exc.get_response()
-        info, handler = self.endpoints[endpoint]
+        info, handler, controller = self.endpoints[endpoint]
         if info.type == "json":
-            return self._dispatch_json(request, handler, arguments)
+            response = self._dispatch_json(request, info, handler, arguments)
+        else:
+            response = self._dispatch_http(request, info, handler, controller, arguments)
+        self._send_session_cookie(request, response)
+        return response
+
+    def _dispatch_http(self, request: HttpRequest, info: RouteInfo, handler: Any,
+                       controller: Controller, arguments: dict[str, Any]) -> Response:
         try:
-            result = handler(request, **arguments)
-        except HTTPException as exc:
-            return exc.get_response()
-        except Exception:
-            _logger.exception("error in %s", request.path)
-            return Response("Internal Server Error", status=500, mimetype="text/plain")
+            result = self._run(request, info, lambda: handler(request, **arguments))
+        except Exception as exc:  # reported to the client, the server keeps serving
+            custom = getattr(controller, "handle_error", None)
+            response = custom(request, exc) if custom else None
+            return response if response is not None else http_error_response(request, exc)
         return result if isinstance(result, Response) else Response(result)
 
-    def _dispatch_json(self, request: Request, handler: Any,
+    def _dispatch_json(self, request: HttpRequest, info: RouteInfo, handler: Any,
                        arguments: dict[str, Any]) -> Response:
         request_id = None
         try:
-            request_id, params = parse_request(request.get_data(cache=False))
-            payload = result_envelope(request_id, handler(request, params, **arguments))
+            request_id, params = parse_request(request.get_data(cache=True))
+            result = self._run(request, info, lambda: to_wire(
+                handler(request, params, **arguments), none=None))
+            payload = result_envelope(request_id, result)
         except RequestEntityTooLarge as exc:
             payload = error_envelope(request_id, JsonRpcError(
                 f"request body larger than {self.max_request_size} bytes"), debug=False)
-            return _json_response(payload, status=exc.code)
+            return json_response(payload, status=exc.code or 413)
+        except SessionExpired as exc:
+            payload = error_envelope(request_id, exc, code=100, message="Odoo Session Expired")
+            payload["error"]["data"]["name"] = "odoo.http.SessionExpiredException"
+            request.new_session = False if request.session_cookie else request.new_session
         except NotFound as exc:
             payload = error_envelope(request_id, exc, code=404, message="404: Not Found")
         except Exception as exc:  # reported to the client, the server keeps serving
-            if not isinstance(exc, JsonRpcError | UserError):
+            if not isinstance(exc, JsonRpcError | UserError | UnknownDatabaseError):
                 _logger.exception("error in %s", request.path)
             payload = error_envelope(request_id, exc, code=getattr(exc, "code", 200)
                                      if isinstance(exc, JsonRpcError) else 200)
-        return _json_response(payload)
+        return json_response(payload)
 
+    # -- authentication and transaction ---------------------------------------------------------
+    def _run(self, request: HttpRequest, info: RouteInfo, call: Callable[[], Any]) -> Any:
+        """Run the handler as the route's ``auth`` says: ``none`` as is; otherwise inside
+        one transaction on the request's database with ``request.env`` set."""
+        self._check_csrf(request, info)
+        if info.auth == "none":
+            return call()
+        db = self._database_for(request, info)
+        if db is None:
+            return call()  # a public route with no database to serve: no env
+        if self.databases is None:
+            raise NoDatabaseSelected("this server serves no database")
+        from agora.modules.registry_manager import registry_for
 
-def _json_response(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(payload, default=str), status=status,
-                    mimetype="application/json")
+        def work(cr: Cursor) -> Any:
+            registry = registry_for(cr)
+            request.db = db
+            request.session = None
+            uid, context = self._authenticate(request, info, cr)
+            request.env = None if uid is None else Environment(cr, uid, context,
+                                                                registry=registry)
+            return call()
+        try:
+            return self.databases.run(db, work, readonly=info.readonly)
+        finally:
+            request.env = None
+
+    def _bearer_token(self, request: HttpRequest) -> str | None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+    def _database_for(self, request: HttpRequest, info: RouteInfo) -> str | None:
+        cookie = request.session_cookie
+        named = request.headers.get("X-Odoo-Database") or request.args.get("db")
+        if info.auth == "bearer" and self._bearer_token(request) is not None:
+            db = named or self.default_db or self._only_database()
+            if not db:
+                raise NoDatabaseSelected("name the database in the X-Odoo-Database header")
+            return db
+        if cookie is not None:
+            return cookie[1]
+        if info.auth == "public":
+            return named or self.default_db
+        raise SessionExpired()
+
+    def _only_database(self) -> str | None:
+        names = self.served_databases()
+        return names[0] if len(names) == 1 else None
+
+    def _authenticate(self, request: HttpRequest, info: RouteInfo,
+                      cr: Cursor) -> tuple[int | None, dict[str, Any]]:
+        """``(uid, context)`` of the caller; raises when the route needs more."""
+        token = self._bearer_token(request) if info.auth == "bearer" else None
+        if token is not None:
+            env = Environment(cr, SUPERUSER_ID, {})
+            uid = self.credentials.check_api_key(env, token)
+            if uid is None:
+                raise AccessDenied("invalid API key")
+            return uid, {}
+        cookie = request.session_cookie
+        session = self.sessions.get(cr, cookie[0]) if cookie else None
+        if session is not None:
+            request.session = session
+            if session.uid is not None:
+                return session.uid, dict(session.context)
+        if info.auth == "public":
+            public = Environment(cr, SUPERUSER_ID, {}).ref("base.public_user",
+                                                          raise_if_not_found=False)
+            return (public.id if public else None), {}
+        raise SessionExpired()
+
+    def _check_csrf(self, request: HttpRequest, info: RouteInfo) -> None:
+        """Form posts must carry the token of the session in the cookie: a third-party
+        site can make the browser send the cookie, but cannot read it to build a token."""
+        if not info.csrf or info.type != "http" or request.method not in _UNSAFE_METHODS:
+            return
+        candidate = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
+        cookie = request.session_cookie
+        if cookie is None or not Session(*cookie).check_csrf(candidate):
+            raise BadRequest("Session expired (invalid CSRF token)")
+
+    def _send_session_cookie(self, request: HttpRequest, response: Response) -> None:
+        if isinstance(request.new_session, Session):
+            response.set_cookie(SESSION_COOKIE, request.new_session.cookie_value,
+                                max_age=self.sessions.lifetime, httponly=True,
+                                secure=request.is_secure_transport, samesite="Lax")
+        elif request.new_session is False:
+            response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="Lax")

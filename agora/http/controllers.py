@@ -6,7 +6,6 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from agora.http.jsonrpc import JsonRpcError
 from agora.http.routing import Controller, route
 
 #: What Odoo clients switch their code paths on (see API_SURFACE.md).
@@ -26,12 +25,3 @@ class ServerInfo(Controller):
     @route("/web/webclient/version_info", type="json", auth="none")
     def version_info(self, request: Request, params: dict[str, Any]) -> dict[str, Any]:
         return dict(VERSION_INFO)
-
-    @route("/jsonrpc", type="json", auth="none")
-    def jsonrpc(self, request: Request, params: dict[str, Any]) -> Any:
-        """Services of the external API; only ``common.version`` lives here so far (the
-        others need sessions and authentication)."""
-        service, method = params.get("service"), params.get("method")
-        if service == "common" and method == "version":
-            return dict(VERSION_INFO)
-        raise JsonRpcError(f"unknown service or method: {service}.{method}")

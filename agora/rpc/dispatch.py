@@ -26,6 +26,18 @@ NOT_REMOTE = frozenset({
 })
 
 
+#: Methods that never write: their calls may be served by a read replica.
+READONLY_METHODS = frozenset({
+    "search", "search_read", "search_count", "read", "fields_get", "name_search",
+    "read_group", "default_get", "web_search_read", "web_read", "exists", "name_get",
+    "context_get", "check_object_reference", "fields_get_keys",
+})
+
+
+def is_readonly(method: Any) -> bool:
+    return method in READONLY_METHODS
+
+
 def check_method_name(model: BaseModel, name: str) -> Any:
     """The function behind ``model.name`` if it may be called remotely, else raise."""
     if not isinstance(name, str) or not name:

@@ -2,12 +2,15 @@
 
 Fixtures: ``agora_server_url`` (the server), ``agora_database`` (name and conninfo of a
 fresh database dropped after the session), ``make_connection`` (configured psycopg
-connections to it).
+connections to it), ``agora_served_db`` (a database with base and the demo app),
+``agora_app`` (the WSGI application serving it) and ``agora_live_server`` (that
+application on a real loopback HTTP server).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -43,3 +46,42 @@ def make_connection(agora_database: tuple[str, str]
     yield factory
     for connection in opened:
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def agora_served_db(agora_server_url: str) -> Iterator[str]:
+    """Name of a database with base, the demo app and demo data installed (committed);
+    admin's password is ``admin``. Shared by the session: tests that change data must
+    clean up or use names of their own."""
+    from agora.testing.server import install_database
+
+    name, _conninfo = new_database(agora_server_url, prefix="agora_served")
+    try:
+        install_database(agora_server_url, name, ["demo"])
+        yield name
+    finally:
+        remove_database(agora_server_url, name)
+
+
+@pytest.fixture(scope="session")
+def agora_app(agora_server_url: str, agora_served_db: str) -> Iterator[Any]:
+    """The full WSGI application (every built-in controller) serving ``agora_served_db``."""
+    from agora.db.manager import Databases
+    from agora.http.application import Application
+    from agora.service.wsgi import load_controllers
+
+    load_controllers()
+    databases = Databases(agora_server_url, pool_min=0, pool_max=8)
+    app = Application(databases=databases, default_db=agora_served_db)
+    yield app
+    databases.close()
+
+
+@pytest.fixture(scope="session")
+def agora_live_server(agora_app: Any) -> Iterator[Any]:
+    """A real HTTP server (threads, loopback) running ``agora_app``; ``.url``."""
+    from agora.testing.server import LiveServer
+
+    server = LiveServer(agora_app)
+    yield server
+    server.stop()

@@ -11,6 +11,7 @@ from agora.http.application import Application
 from agora.http.controllers import VERSION_INFO, ServerInfo
 from agora.http.routing import Controller, route
 from agora.orm.exceptions import AccessError
+from agora.rpc.routes_rpc import RpcRoutes
 
 
 class Probe(Controller):
@@ -29,7 +30,7 @@ class Probe(Controller):
 
 @pytest.fixture
 def client():
-    return Client(Application([ServerInfo, Probe], max_request_size=10_000))
+    return Client(Application([ServerInfo, RpcRoutes, Probe], max_request_size=10_000))
 
 
 def call(client, path, params=None, raw=None):

@@ -1,0 +1,169 @@
+"""HTTP sessions stored in PostgreSQL, so any worker on any machine can serve any request.
+
+The cookie carries ``<token>.<database>``; the table ``http_session`` of that database
+keeps only the SHA-256 of the token, so a leaked table opens no session. Each session
+remembers a fingerprint of its user's password hash: changing the password (or
+deactivating the user) invalidates every session of that user at their next request,
+with no extra query (the lookup joins ``res_users``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from agora.db.cursor import Cursor
+from agora.db.sql import SQL
+
+#: Sessions live this long after their last use (Odoo's default is a week too).
+DEFAULT_LIFETIME = 7 * 24 * 3600
+#: A session's expiry is pushed forward at most this often, to keep lookups read-only.
+_TOUCH_INTERVAL = 3600
+#: CSRF tokens stay valid this long.
+CSRF_LIFETIME = 48 * 3600
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS http_session (
+    token_hash text PRIMARY KEY,
+    uid integer,
+    login text,
+    context jsonb NOT NULL DEFAULT '{}',
+    fingerprint text,
+    created_at timestamp NOT NULL DEFAULT (now() at time zone 'UTC'),
+    expires_at timestamp NOT NULL
+);
+CREATE INDEX IF NOT EXISTS http_session_expires_at_idx ON http_session (expires_at);
+CREATE INDEX IF NOT EXISTS http_session_uid_idx ON http_session (uid)
+"""
+
+# The fingerprint of a user's stored password hash, computed by PostgreSQL both when
+# the session is created and at every lookup.
+_FINGERPRINT = SQL("encode(sha256(convert_to(coalesce(u.password, ''), 'UTF8')), 'hex')")
+
+
+@dataclass
+class Session:
+    """One browser's or client's session on one database; ``uid`` None: not logged in."""
+
+    token: str
+    db: str
+    uid: int | None = None
+    login: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cookie_value(self) -> str:
+        return f"{self.token}.{self.db}"
+
+    def csrf_token(self, now: float | None = None) -> str:
+        """A token for forms of this session: an HMAC keyed by the session's secret token,
+        which a third-party site cannot read, with its expiry in clear."""
+        expiry = int((now or time.time()) + CSRF_LIFETIME)
+        return f"{_csrf_mac(self.token, expiry)}o{expiry}"
+
+    def check_csrf(self, candidate: Any, now: float | None = None) -> bool:
+        if not isinstance(candidate, str) or "o" not in candidate:
+            return False
+        mac, _, expiry = candidate.rpartition("o")
+        if not expiry.isdigit() or int(expiry) < (now or time.time()):
+            return False
+        return hmac.compare_digest(mac, _csrf_mac(self.token, int(expiry)))
+
+
+def _csrf_mac(token: str, expiry: int) -> str:
+    return hmac.new(token.encode(), f"csrf:{expiry}".encode(), hashlib.sha256).hexdigest()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def parse_cookie(value: str | None) -> tuple[str, str] | None:
+    """``(token, db)`` of a cookie value, None when it is not one of ours."""
+    if not value or "." not in value:
+        return None
+    token, _, db = value.partition(".")
+    if len(token) < 32 or not db:
+        return None
+    return token, db
+
+
+class SessionStore:
+    """Creates, finds and deletes sessions; the table is created on first use per
+    database and process (``CREATE TABLE IF NOT EXISTS``)."""
+
+    def __init__(self, lifetime: int = DEFAULT_LIFETIME) -> None:
+        self.lifetime = lifetime
+        self._ready: set[str] = set()
+        self._lock = threading.Lock()
+
+    def ensure_table(self, cr: Cursor) -> None:
+        if cr.dbname in self._ready:
+            return
+        with self._lock:
+            for statement in _DDL.split(";"):
+                cr.execute(SQL(statement.strip()))
+            self._ready.add(cr.dbname)
+
+    def create(self, cr: Cursor, uid: int | None, login: str | None = None,
+               context: dict[str, Any] | None = None) -> Session:
+        """A new session (a new token: never reuse one across a login)."""
+        self.ensure_table(cr)
+        token = secrets.token_urlsafe(32)
+        cr.execute(SQL(
+            "INSERT INTO http_session (token_hash, uid, login, context, fingerprint, expires_at)"
+            " SELECT %s, %s, %s, %s, (SELECT %s FROM res_users u WHERE u.id = %s),"
+            " (now() at time zone 'UTC') + make_interval(secs => %s)",
+            _hash(token), uid, login, json.dumps(context or {}), _FINGERPRINT, uid,
+            self.lifetime))
+        return Session(token, cr.dbname, uid, login, dict(context or {}))
+
+    def get(self, cr: Cursor, token: str) -> Session | None:
+        """The live session of ``token``, or None (unknown, expired, or its user's
+        password changed or the user was deactivated). One query, plus a rare touch."""
+        self.ensure_table(cr)
+        cr.execute(SQL(
+            "SELECT s.uid, s.login, s.context, s.expires_at < (now() at time zone 'UTC') "
+            " + make_interval(secs => %s) FROM http_session s"
+            " LEFT JOIN res_users u ON u.id = s.uid"
+            " WHERE s.token_hash = %s AND s.expires_at > (now() at time zone 'UTC')"
+            " AND (s.uid IS NULL OR (u.active AND s.fingerprint = %s))",
+            self.lifetime - _TOUCH_INTERVAL, _hash(token), _FINGERPRINT))
+        row = cr.fetchone()
+        if row is None:
+            return None
+        uid, login, context, stale = row
+        if stale:
+            cr.execute(SQL("UPDATE http_session SET expires_at = (now() at time zone 'UTC')"
+                           " + make_interval(secs => %s) WHERE token_hash = %s",
+                           self.lifetime, _hash(token)))
+        return Session(token, cr.dbname, uid, login, context or {})
+
+    def refresh_fingerprint(self, cr: Cursor, session: Session) -> None:
+        """Keep ``session`` valid after its own user changed their password."""
+        cr.flush()
+        cr.execute(SQL("UPDATE http_session s SET fingerprint = %s"
+                       " FROM res_users u WHERE u.id = s.uid AND s.token_hash = %s",
+                       _FINGERPRINT, _hash(session.token)))
+
+    def delete(self, cr: Cursor, session: Session) -> None:
+        self.ensure_table(cr)
+        cr.execute(SQL("DELETE FROM http_session WHERE token_hash = %s", _hash(session.token)))
+
+    def delete_user_sessions(self, cr: Cursor, uid: int) -> int:
+        """Log a user out everywhere; returns how many sessions ended."""
+        self.ensure_table(cr)
+        cr.execute(SQL("DELETE FROM http_session WHERE uid = %s", uid))
+        return cr.rowcount
+
+    def gc(self, cr: Cursor) -> int:
+        """Delete expired sessions (run by the cron workers); returns how many."""
+        self.ensure_table(cr)
+        cr.execute(SQL("DELETE FROM http_session WHERE expires_at <= (now() at time zone 'UTC')"))
+        return cr.rowcount

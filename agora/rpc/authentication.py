@@ -1,0 +1,89 @@
+"""Who is calling: credential checks for the external API.
+
+XML-RPC and ``/jsonrpc`` clients send ``(uid, password)`` with every call. Verifying an
+argon2 hash costs ~0.1 s of CPU, so a process remembers, for a (database, uid, password)
+it has verified, the stored hash it verified against: the next call costs one indexed
+query (is the stored hash still the same?) and no hashing. A password change or a
+deactivated user is seen at once. Passwords are kept only as keyed digests (HMAC with a
+per-process random key), never in clear. API keys are checked at every call (cheap:
+SHA-256 and one query) and never remembered, so a revoked key stops working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from agora.db.sql import SQL
+from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.orm.exceptions import AccessDenied
+from agora.security.passwords import verify_password
+
+#: Scope an API key needs to be used in the external API.
+RPC_SCOPE = "rpc"
+_API_KEY_SHAPE = re.compile(r"^[0-9a-f]{40}$")
+
+
+class CredentialChecker:
+    """Verifies ``(uid, password)`` pairs and bearer API keys for one process."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._key = secrets.token_bytes(32)
+        self._verified: OrderedDict[tuple[str, int, bytes], str] = OrderedDict()
+        self._max_entries = max_entries
+        self._lock = threading.Lock()
+
+    def _digest(self, password: str) -> bytes:
+        return hmac.new(self._key, password.encode(), hashlib.sha256).digest()
+
+    def check_uid_password(self, env: Environment, uid: Any, password: Any) -> int:
+        """``uid`` when ``password`` is its password or one of its API keys with the RPC
+        scope; AccessDenied otherwise (the same error for every reason)."""
+        if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) \
+                or not password:
+            raise AccessDenied()
+        if _API_KEY_SHAPE.match(password) and self.check_api_key(env, password) == uid:
+            return uid
+        env.cr.execute(SQL("SELECT password FROM res_users WHERE id = %s AND active", uid))
+        row = env.cr.fetchone()
+        stored = row[0] if row else None
+        if not stored:
+            raise AccessDenied()
+        key = (env.cr.dbname, uid, self._digest(password))
+        with self._lock:
+            known = self._verified.get(key)
+        if known is not None and hmac.compare_digest(known, stored):
+            return uid
+        ok, upgraded = verify_password(password, stored)
+        if not ok:
+            raise AccessDenied()
+        if upgraded:  # an old hash scheme: let the user model store the new hash
+            env(user=SUPERUSER_ID, su=True)["res.users"].browse(uid)._check_credentials(password)
+            env.cr.flush()
+            env.cr.execute(SQL("SELECT password FROM res_users WHERE id = %s", uid))
+            stored = env.cr.fetchone()[0]
+        self._remember(key, stored)
+        return uid
+
+    def _remember(self, key: tuple[str, int, bytes], stored: str) -> None:
+        with self._lock:
+            self._verified[key] = stored
+            self._verified.move_to_end(key)
+            while len(self._verified) > self._max_entries:
+                self._verified.popitem(last=False)
+
+    def login(self, env: Environment, login: Any, password: Any) -> int:
+        """The uid of ``login`` if ``password`` is its password or an RPC API key."""
+        return env(user=SUPERUSER_ID, su=True)["res.users"]._login(login, password)
+
+    def check_api_key(self, env: Environment, key: Any, scope: str = RPC_SCOPE) -> int | None:
+        """The uid owning the live API key ``key`` for ``scope``, else None."""
+        if not isinstance(key, str) or not key or "res.users.apikeys" not in env:
+            return None
+        return env(user=SUPERUSER_ID, su=True)["res.users.apikeys"]._check_credentials(
+            scope, key) or None

@@ -1,0 +1,31 @@
+"""Build the WSGI application a server process runs, from settings."""
+
+from __future__ import annotations
+
+from agora.conf import Settings
+from agora.db.manager import Databases
+from agora.db.url import resolve_db_url
+from agora.http.application import Application
+
+
+def load_controllers() -> None:
+    """Import the modules whose controllers every server has (they register themselves)."""
+    import agora.http.controllers  # noqa: F401
+    import agora.rpc.routes_rpc  # noqa: F401
+    import agora.rpc.routes_web  # noqa: F401
+
+
+def databases_from_settings(settings: Settings) -> Databases:
+    return Databases(resolve_db_url(settings), settings.replica_urls,
+                     pool_min=settings.pool_min, pool_max=settings.pool_max,
+                     log_queries=settings.log_queries)
+
+
+def build_application(settings: Settings, databases: Databases | None = None) -> Application:
+    """The application of ``agora serve``: every collected controller, the configured
+    databases (pools open lazily, so this may run before a prefork)."""
+    load_controllers()
+    return Application(databases=databases or databases_from_settings(settings),
+                       default_db=settings.db_name, proxy_mode=settings.proxy_mode,
+                       list_db=settings.list_db, max_request_size=settings.max_request_size,
+                       session_lifetime=settings.session_lifetime)
