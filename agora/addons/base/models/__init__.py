@@ -18,4 +18,5 @@ from agora.addons.base.models import (  # noqa: F401
     res_lang,
     res_partner,
     res_users,
+    res_users_apikeys,
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 from agora import api, fields, models
 from agora.orm.exceptions import AccessDenied
+from agora.security.apikeys import RPC_SCOPE
 from agora.security.passwords import hash_password, verify_password
 
 
@@ -54,7 +55,9 @@ class ResUsers(models.Model):
         return vals
 
     def _check_credentials(self, password: str) -> None:
-        """Raise AccessDenied unless ``password`` is this user's; upgrade old hashes."""
+        """Raise AccessDenied unless ``password`` is this user's password or one of its
+        API keys for the "rpc" scope (Odoo clients log in with a key in place of the
+        password); upgrade old password hashes."""
         self.ensure_one()
         self.env.cr.execute("SELECT password FROM res_users WHERE id = %s AND active",
                             (self.id,))
@@ -62,6 +65,8 @@ class ResUsers(models.Model):
         stored = row[0] if row else None
         ok, new_hash = verify_password(password, stored) if stored and password else (False, None)
         if not ok:
+            if self._api_key_owner(password) == self.id:
+                return
             raise AccessDenied()
         if new_hash:
             self.env.cr.execute("UPDATE res_users SET password = %s WHERE id = %s",
@@ -75,10 +80,16 @@ class ResUsers(models.Model):
             raise AccessDenied()
         user = self.sudo().search([("login", "=", login)], limit=1)
         if not user:
-            verify_password(password, _DUMMY_HASH)  # same time as a wrong password
+            # the same work as a wrong password, so timing does not reveal valid logins
+            verify_password(password, _DUMMY_HASH)
+            self._api_key_owner(password)
             raise AccessDenied()
         user._check_credentials(password)
         return user.id
+
+    def _api_key_owner(self, password: str) -> int | None:
+        """The user whose live "rpc" API key ``password`` is, if it is one."""
+        return self.env["res.users.apikeys"].sudo()._check_credentials(RPC_SCOPE, password)
 
     def _default_company(self) -> int | bool:
         return self.env["res.company"].search([], limit=1).id

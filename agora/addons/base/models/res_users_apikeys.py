@@ -1,0 +1,155 @@
+"""API keys: secrets a user creates to authenticate programs instead of their password.
+
+A key is shown once, by :meth:`ResUsersApikeys.generate`; the database keeps only its
+first characters (``index``, for lookup) and its SHA-256 digest (``key_hash``). Neither
+column is a field: no ORM call (``read``, ``search_read``, ``fields_get``, a domain, even
+as superuser) can reach them. They are added to the table by
+:meth:`ResUsersApikeys._init_secret_columns`, which ``security/base_rules.xml`` calls at
+every install and upgrade of base, and only raw SQL of this model touches them.
+
+Users see and revoke their own keys; members of Settings (``base.group_system``) see and
+revoke everyone's (``ir.model.access.csv`` and ``base_rules.xml``). Nobody creates or
+edits keys through ``create``/``write``: ``generate`` is the only way in.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from agora import api, fields, models
+from agora.db.sql import SQL
+from agora.orm.exceptions import InvalidValueError, ValidationError
+from agora.security.apikeys import (
+    INDEX_SIZE,
+    generate_key,
+    hash_key,
+    is_key,
+    key_index,
+    verify_key,
+)
+
+#: the columns that are not fields
+_INDEX_COLUMN = "index"
+_HASH_COLUMN = "key_hash"
+
+
+class ResUsersApikeys(models.Model):
+    _name = "res.users.apikeys"
+    _description = "User API Key"
+    _order = "id desc"
+
+    name = fields.Char(string="Description", required=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="User", required=True, readonly=True,
+                              ondelete="cascade")
+    scope = fields.Char(readonly=True, help="Empty: the key is valid for any scope.")
+    expiration_date = fields.Datetime(string="Expiration Date", readonly=True,
+                                      help="Empty: the key never expires.")
+
+    # -- schema ------------------------------------------------------------------------------
+    @api.model
+    def _init_secret_columns(self) -> None:
+        """Add the lookup prefix and the digest to the table (idempotent). Nullable: a row
+        made by a plain ``create`` has neither and so can never match a key."""
+        table = SQL.identifier(self._table)
+        index = SQL.identifier(_INDEX_COLUMN)
+        self.env.cr.execute(SQL(
+            f"ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s varchar({INDEX_SIZE}), "
+            "ADD COLUMN IF NOT EXISTS %s varchar", table, index, SQL.identifier(_HASH_COLUMN)))
+        self.env.cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s)",
+                                SQL.identifier(f"{self._table}__index_index"), table, index))
+
+    # -- creating keys -----------------------------------------------------------------------
+    @api.model
+    def generate(self, name: str, scope: str | None = None,
+                 expiration_date: datetime | str | None = None) -> str:
+        """Create a key for the current user and return it: the only time it is visible.
+
+        ``scope``: None or empty for a key valid everywhere, else the one use it is for
+        (``"rpc"``: the external API). ``expiration_date`` (UTC, a datetime or
+        ``"YYYY-MM-DD HH:MM:SS"``) must be in the future; None: never expires."""
+        # Whoever may not see keys may not hold one. The row is made as superuser because
+        # nobody has the create right (a plain create would make a key without a secret).
+        self.check_access("read")
+        values = {"name": self._check_name(name), "scope": self._check_scope(scope),
+                  "expiration_date": self._check_expiration(expiration_date),
+                  "user_id": self.env.uid}
+        record = self.sudo().create(values)
+        key = generate_key()
+        self.env.cr.execute(SQL("UPDATE %s SET %s = %s, %s = %s WHERE id = %s",
+                                SQL.identifier(self._table), SQL.identifier(_INDEX_COLUMN),
+                                key_index(key), SQL.identifier(_HASH_COLUMN), hash_key(key),
+                                record.id))
+        return key
+
+    def _check_name(self, name: Any) -> str:
+        if not isinstance(name, str):
+            raise InvalidValueError(f"{self._name}.name: the description must be a string, "
+                                    f"got {name!r}", model=self._name, field="name")
+        if not name.strip():
+            raise ValidationError(f"{self._name}.name: the description cannot be empty",
+                                  model=self._name, field="name")
+        return name.strip()
+
+    def _check_scope(self, scope: Any) -> str | None:
+        if scope is None or scope is False:
+            return None
+        if not isinstance(scope, str):
+            raise InvalidValueError(f"{self._name}.scope: expected a string or None, got "
+                                    f"{scope!r}", model=self._name, field="scope")
+        return scope.strip() or None
+
+    def _check_expiration(self, value: Any) -> datetime | None:
+        if value is None or value is False:
+            return None
+        if not isinstance(value, datetime | str):
+            raise InvalidValueError(
+                f"{self._name}.expiration_date: expected a datetime or 'YYYY-MM-DD HH:MM:SS', "
+                f"got {value!r}", model=self._name, field="expiration_date")
+        # the field's own parsing: same formats (and UTC conversion) as create/write
+        moment = self._fields["expiration_date"].convert_to_cache(value, self)
+        if moment is None or moment <= datetime.now(UTC).replace(tzinfo=None):
+            raise ValidationError(f"{self._name}.expiration_date: must be in the future, got "
+                                  f"{value!r}", model=self._name, field="expiration_date")
+        return moment
+
+    # -- using keys --------------------------------------------------------------------------
+    @api.model
+    def _check_credentials(self, scope: str | None, key: Any) -> int | None:
+        """The id of the user owning ``key`` if the key is live (user active, not expired)
+        and its scope is empty or ``scope``; None otherwise. One indexed query; none for
+        a value that cannot be a key."""
+        if not is_key(key):
+            return None
+        transaction = self.env.transaction
+        if "res.users" in transaction.towrite or self._name in transaction.towrite:
+            transaction.flush()  # a user deactivated in this transaction counts
+        self.env.cr.execute(SQL(
+            "SELECT k.user_id, k.%s FROM %s AS k JOIN res_users AS u ON u.id = k.user_id"
+            " WHERE k.%s = %s AND u.active AND (k.scope IS NULL OR k.scope = %s)"
+            " AND (k.expiration_date IS NULL OR k.expiration_date > (now() AT TIME ZONE 'UTC'))",
+            SQL.identifier(_HASH_COLUMN), SQL.identifier(self._table),
+            SQL.identifier(_INDEX_COLUMN), key_index(key), scope))
+        # Several keys may share a prefix (2^-32 per pair): check every candidate.
+        for user_id, stored in self.env.cr.fetchall():
+            if verify_key(key, stored):
+                return user_id
+        return None
+
+    # -- removing keys -----------------------------------------------------------------------
+    def revoke(self) -> bool:
+        """Delete these keys: they stop working at once. Users may revoke their own keys,
+        Settings members anyone's (access rights and record rules)."""
+        return self.unlink()
+
+    def remove(self) -> bool:
+        """Odoo's name for :meth:`revoke`."""
+        return self.revoke()
+
+    @api.model
+    def _gc_expired(self) -> int:
+        """Delete the keys past their expiration date (for a scheduled job); their number."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        expired = self.sudo().search([("expiration_date", "<=", now)])
+        expired.unlink()
+        return len(expired)
