@@ -146,12 +146,13 @@ class Application:
     def _run(self, request: HttpRequest, info: RouteInfo, call: Callable[[], Any]) -> Any:
         """Run the handler as the route's ``auth`` says: ``none`` as is; otherwise inside
         one transaction on the request's database with ``request.env`` set."""
-        self._check_csrf(request, info)
         if info.auth == "none":
+            self._check_csrf(request, info)
             return call()
         db = self._database_for(request, info)
-        if db is None:
-            return call()  # a public route with no database to serve: no env
+        if db is None:  # a public route with no database to serve: no env
+            self._check_csrf(request, info)
+            return call()
         if self.databases is None:
             raise NoDatabaseSelected("this server serves no database")
         from agora.modules.registry_manager import registry_for
@@ -163,6 +164,7 @@ class Application:
             uid, context = self._authenticate(request, info, cr)
             request.env = None if uid is None else Environment(cr, uid, context,
                                                                 registry=registry)
+            self._check_csrf(request, info)  # after authentication: 401 before 400
             return call()
         try:
             return self.databases.run(db, work, readonly=info.readonly)
