@@ -39,6 +39,9 @@ class Cursor:
         self.postrollback: list[Callable[[], None]] = []
         # Per-transaction state owned by higher layers (the ORM cache lives here).
         self.transaction: Any = None
+        #: the access cache signal read at the start of this transaction (None: unknown,
+        #: so nothing is shared across transactions)
+        self.cache_signal: int | None = None
         self.closed = False
 
     # -- statements ---------------------------------------------------------
@@ -119,6 +122,7 @@ class Cursor:
     def commit(self) -> None:
         self.flush()
         self.connection.commit()
+        self.cache_signal = None
         hooks, self.postcommit = self.postcommit, []
         self.postrollback = []
         for hook in hooks:
@@ -126,6 +130,7 @@ class Cursor:
 
     def rollback(self) -> None:
         self.connection.rollback()
+        self.cache_signal = None
         self.postcommit = []
         hooks, self.postrollback = self.postrollback, []
         if self.transaction is not None:

@@ -15,9 +15,11 @@ _seen: dict[str, int] = {}
 
 
 def registry_for(cr: Cursor) -> Registry:
-    """The up-to-date registry of ``cr``'s database (one cheap query to check)."""
+    """The up-to-date registry of ``cr``'s database (one cheap query to check). The same
+    query reads the access cache signal, left on the cursor (``cr.cache_signal``) for
+    the access policy's cross-transaction memo."""
     dbname = cr.dbname
-    value = signal.current(cr)
+    value, cr.cache_signal = signal.current_values(cr)
     registry = Registry.registries.get(dbname)
     if registry is not None and _seen.get(dbname) == value:
         return registry

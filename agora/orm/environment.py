@@ -35,6 +35,9 @@ class Transaction:
         #: the access policy's per-transaction memo (user groups, rules); dropped with
         #: the cache
         self.access_cache: dict[Any, Any] = {}
+        #: this transaction changed access rights: it must not use (nor fill) the memo
+        #: shared across transactions
+        self.access_dirty = False
         self._flushing = False
 
     def clear(self) -> None:
@@ -44,6 +47,7 @@ class Transaction:
         self.tocompute.clear()
         self.protected.clear()
         self.access_cache.clear()
+        self.access_dirty = False
 
     def invalidate(self) -> None:
         """Drop cached values, keeping the ones still waiting to be written."""

@@ -1,12 +1,18 @@
 """The base module's access policy: ``ir.model.access`` (model rights), ``ir.rule``
 (record rules) and field ``groups``, for every non-superuser environment.
 
-Everything the policy learns is memoised per transaction (``transaction.access_cache``):
-the user's groups (implied ones included) in one recursive query, the access lines of a
-model in one query, the rules of a model in one query, each evaluated rule domain per
-(user, model, operation, companies). A hot path therefore runs no access query after the
-first one of its kind. The memo is dropped at commit and rollback, and whenever access
-lines, rules, groups or group memberships change (see ``clear_access_cache``).
+Everything the policy learns is memoised: the user's groups (implied ones included) in
+one recursive query, the access lines of a model in one query, the rules of a model in
+one query, the user's companies, each evaluated rule domain per (user, model, operation,
+companies). A hot path therefore runs no access query after the first one of its kind.
+
+The memo is shared across transactions and threads of a process when the transaction
+read the access signal (``cr.cache_signal``, read with the registry signal at the start
+of every request): every change of access lines, rules, groups, memberships or a user's
+companies bumps that signal inside its own transaction (see ``clear_access_cache``), so
+a transaction uses the memo filled under the value its snapshot sees, and a transaction
+that changed rights itself uses a private memo. Without a signal (scripts, tests on a
+bare cursor) the memo lives for one transaction, dropped at commit and rollback.
 
 Installed on a registry by :func:`install_policy`.
 """
@@ -32,9 +38,19 @@ _HOOKED = "__postcommit_hooked"
 class BaseAccessPolicy:
     """:class:`agora.orm.access.AccessPolicy` over ir.model.access / ir.rule / res.groups."""
 
+    def __init__(self) -> None:
+        #: (access signal value, memo) shared by the transactions that read that value;
+        #: replaced as a whole, so threads never see a memo of two values
+        self._shared: tuple[int, dict[Any, Any]] = (-1, {})
+
     # -- memo ------------------------------------------------------------------------------
-    @staticmethod
-    def _memo(env: Environment) -> dict[Any, Any]:
+    def _memo(self, env: Environment) -> dict[Any, Any]:
+        value = env.cr.cache_signal
+        if value is not None and not env.transaction.access_dirty:
+            shared = self._shared
+            if shared[0] != value:
+                shared = self._shared = (value, {})
+            return shared[1]
         memo = env.transaction.access_cache
         if _HOOKED not in memo:
             # committed changes of other transactions become visible: forget at commit
@@ -135,13 +151,24 @@ class BaseAccessPolicy:
         return ([r for r in rules if not r["groups"]],
                 [r for r in rules if r["groups"] & groups])
 
+    def _user_companies(self, env: Environment) -> tuple[list[int], int | bool]:
+        """(companies the user may work in, their main company), memoised."""
+        memo = self._memo(env)
+        key = ("companies", env.uid)
+        found = memo.get(key)
+        if found is None:
+            user = env(su=True)["res.users"].browse(env.uid)
+            permitted = [*user.company_ids._ids]
+            if user.company_id.id and user.company_id.id not in permitted:
+                permitted.append(user.company_id.id)
+            found = memo[key] = (permitted, user.company_id.id or False)
+        return list(found[0]), found[1]
+
     def eval_context(self, env: Environment) -> dict[str, Any]:
         """The names a rule domain may use: ``user``, ``company_ids``, ``company_id``."""
         user = env(su=True)["res.users"].browse(env.uid)
         allowed = env.context.get("allowed_company_ids")
-        permitted = [*user.company_ids._ids]
-        if user.company_id.id and user.company_id.id not in permitted:
-            permitted.append(user.company_id.id)
+        permitted, main_company = self._user_companies(env)
         if allowed:
             allowed = [allowed] if isinstance(allowed, int) else list(allowed)
             refused = [c for c in allowed if c not in permitted]
@@ -151,7 +178,7 @@ class BaseAccessPolicy:
             company_ids = allowed
         else:
             company_ids = permitted
-        company_id = allowed[0] if allowed else (user.company_id.id or False)
+        company_id = allowed[0] if allowed else main_company
         return {"user": user, "company_ids": company_ids, "company_id": company_id}
 
     def rule_domain(self, env: Environment, model_name: str, operation: str) -> list[Any]:

@@ -10,11 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from agora import api, fields, models
+from agora.modules import signal
 
 
 def clear_access_cache(env: Any) -> None:
-    """Forget the access policy's memo of this transaction (rights changed)."""
-    env.transaction.access_cache.clear()
+    """Rights changed: forget the access policy's memo of this transaction, stop using
+    the memo shared across transactions, and (once per transaction) bump the access
+    signal so every process drops its shared memo when this transaction commits."""
+    transaction = env.transaction
+    transaction.access_cache.clear()
+    if not transaction.access_dirty:
+        transaction.access_dirty = True
+        signal.bump_cache(env.cr, signal.ACCESS)
 
 
 class AccessCacheInvalidation(models.AbstractModel):
@@ -91,6 +98,12 @@ class ResUsersAccessCache(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "groups_id" in vals or "company_id" in vals:
+        # what the access policy reads of a user: groups, companies, and what record
+        # rules commonly refer to (``user.partner_id``); deactivation ends everything
+        if _ACCESS_USER_FIELDS.intersection(vals):
             clear_access_cache(self.env)
         return super().write(vals)
+
+
+_ACCESS_USER_FIELDS = frozenset({"groups_id", "company_id", "company_ids", "partner_id",
+                                 "active"})
