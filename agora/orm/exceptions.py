@@ -76,3 +76,14 @@ class InvalidOrderError(UserError, ValueError):
 
 class SchemaError(UserError):
     """Schema synchronisation would lose data or cannot be applied."""
+
+
+class SpecificationError(UserError, ValueError):
+    """A ``web_read`` / ``web_search_read`` / ``web_save`` specification is malformed, or
+    asks for more than one call may read: ``field`` is the dotted field path at fault and
+    ``bound`` the limit exceeded (nesting depth or records read; None when malformed)."""
+
+    def __init__(self, message: str, *, model: str | None = None, field: str | None = None,
+                 bound: int | None = None) -> None:
+        super().__init__(message, model=model, field=field)
+        self.bound = bound

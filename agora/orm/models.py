@@ -20,6 +20,7 @@ from agora.orm.model_fetch import FetchMixin
 from agora.orm.model_group import GroupMixin
 from agora.orm.model_hierarchy import HierarchyMixin
 from agora.orm.model_search import SearchMixin
+from agora.orm.model_web import WebMixin
 
 
 class MetaModel(type):
@@ -55,7 +56,7 @@ def _module_of(python_module: str) -> str:
 
 
 class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, HierarchyMixin,
-                metaclass=MetaModel):
+                WebMixin, metaclass=MetaModel):
     """Behaviour shared by every model; instances are recordsets."""
 
     _register = False
