@@ -360,15 +360,19 @@ class CrudMixin:
                     comodel.create({**command[2], inverse: record_id})
                 elif code == Command.UPDATE:
                     comodel.browse(command[1]).write(command[2])
-                elif code in (Command.DELETE, Command.UNLINK):
+                elif code == Command.DELETE:
                     comodel.browse(command[1]).exists().unlink()
+                elif code == Command.UNLINK:
+                    _detach_lines(comodel.browse(command[1]).exists().filtered(
+                        lambda r: r[inverse].id == record_id), inverse)
                 elif code == Command.LINK:
                     comodel.browse(command[1]).write({inverse: record_id})
                 elif code in (Command.CLEAR, Command.SET):
                     current = comodel.with_context(active_test=False).search(
                         [(inverse, "=", record_id)])
                     keep = set(command[2]) if code == Command.SET else set()
-                    (current.filtered(lambda r, keep=keep: r.id not in keep)).unlink()
+                    _detach_lines(current.filtered(lambda r, keep=keep: r.id not in keep),
+                                  inverse)
                     if keep:
                         comodel.browse(list(keep)).write({inverse: record_id})
             self._forget(field, record_id)
@@ -580,6 +584,19 @@ class CrudMixin:
         for method in self._constraint_methods:
             if names.intersection(method._constrains):  # type: ignore[attr-defined]
                 method(self)
+
+
+def _detach_lines(lines: BaseModel, inverse: str) -> None:
+    """Take ``lines`` out of a one2many (UNLINK, CLEAR, SET): as in Odoo, they are deleted
+    only when their link to the parent is ``ondelete="cascade"``; otherwise the link is
+    emptied and the records stay (a contact removed from a company's contacts is not
+    deleted)."""
+    if not lines:
+        return
+    if getattr(lines._fields[inverse], "ondelete", None) == "cascade":
+        lines.unlink()
+    else:
+        lines.write({inverse: False})
 
 
 def _normalize_commands(field: Field, value: Any, record: BaseModel) -> list[tuple[Any, ...]]:
