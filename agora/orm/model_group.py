@@ -101,6 +101,8 @@ class GroupMixin:
         column = SQL.identifier(alias, field.name)
         if granularity:
             return SQL(f"date_trunc('{granularity}', %s)", column)
+        if field.type == "boolean":  # NULL and FALSE are one group (its domain says = False)
+            return SQL("COALESCE(%s, FALSE)", column)
         return column
 
     def _parse_aggregates(self: BaseModel, specs: list[str], grouped: set[str]
@@ -161,8 +163,9 @@ class GroupMixin:
             for index, (alias, _function, _field) in enumerate(aggregates):
                 if name == alias:
                     target = SQL.identifier(f"__a{index}")
-            if name == "__count":
-                target = SQL("__count")
+            if name == "__count" or (target is None and any(
+                    name == f"{spec[1].name}_count" for spec in specs)):
+                target = SQL("__count")  # ``<groupby>_count``: the lazy groups' count key
             if target is None:
                 raise InvalidOrderError(
                     f"{self._name}: cannot order groups by {name!r} (not grouped or aggregated)",

@@ -93,7 +93,10 @@ class SearchMixin:
                 raise InvalidOrderError(
                     f"{self._name}: cannot order by {name!r}, it is not stored in a column",
                     model=self._name, field=name)
-            terms.append(SQL(f"%s {direction}{nulls}", SQL.identifier(alias, name)))
+            column = SQL.identifier(alias, name)
+            if field.type == "boolean":  # NULL is False: one rank, as Odoo orders them
+                column = SQL("COALESCE(%s, FALSE)", column)
+            terms.append(SQL(f"%s {direction}{nulls}", column))
         if not terms:
             raise InvalidOrderError(f"{self._name}: empty order", model=self._name)
         return SQL.join(", ", terms)
