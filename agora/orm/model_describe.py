@@ -35,6 +35,11 @@ class DescribeMixin:
         return result
 
     @api.model
+    def fields_get_keys(self: BaseModel) -> list[str]:
+        """The names of the model's fields (erppeek's ``Model.keys()``)."""
+        return list(self.fields_get(attributes=["type"]))
+
+    @api.model
     def default_get(self: BaseModel, fields_list: list[str]) -> dict[str, Any]:
         """Default values for ``fields_list``: context ``default_<name>``, then the
         field's ``default``."""

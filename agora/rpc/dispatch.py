@@ -61,6 +61,8 @@ def check_method_name(model: BaseModel, name: str) -> Any:
 
 
 def _ids_argument(model: BaseModel, value: Any) -> list[int]:
+    if value is None or value is False:  # Odoo: browse(False) is the empty recordset
+        return []
     if isinstance(value, bool):
         raise InvalidArgumentsError(f"{model._name}: expected record ids, got {value!r}",
                                     model=model._name)
@@ -102,6 +104,8 @@ def call_kw(env: Environment, model_name: str, method: str, args: Sequence[Any] 
     if method == "create" and isinstance(result, BaseModel):
         single = bool(args) and isinstance(args[0], dict) or isinstance(kwargs.get("vals_list"), dict)
         return result.id if single else result.ids
+    if method == "copy" and isinstance(result, BaseModel) and len(result) == 1:
+        return result.id  # Odoo <= 17 answers copy() with the new id, not a list
     return to_ids(result)
 
 
