@@ -57,14 +57,27 @@ class ResPartner(models.Model):
     def _compute_complete_name(self) -> None:
         for partner in self:
             name = partner.name or ""
-            if partner.parent_id and not partner.is_company:
+            if partner.parent_id and not partner.is_company and not partner._parent_loops():
                 name = f"{partner.parent_id.complete_name}, {name}"
             partner.complete_name = name
+
+    def _parent_loops(self) -> bool:
+        """Whether the chain of parent contacts (up to a company) comes back on itself.
+        Such a write is refused by ``_check_parent``, but the names are recomputed before
+        the constraint runs and must not recurse forever."""
+        seen = {self.id}
+        parent = self.parent_id
+        while parent and not parent.is_company:
+            if parent.id in seen:
+                return True
+            seen.add(parent.id)
+            parent = parent.parent_id
+        return False
 
     @api.depends("is_company", "parent_id.commercial_partner_id")
     def _compute_commercial(self) -> None:
         for partner in self:
-            if partner.is_company or not partner.parent_id:
+            if partner.is_company or not partner.parent_id or partner._parent_loops():
                 partner.commercial_partner_id = partner
             else:
                 partner.commercial_partner_id = partner.parent_id.commercial_partner_id
