@@ -536,7 +536,7 @@ class CrudMixin:
         ids = self._ids
         field_cache = field.cache_for(self.env)
         kind = field.type
-        if kind in _PLAIN_READ_TYPES and type(field).convert_to_read is not _BINARY_READ:
+        if kind in _PLAIN_READ_TYPES and type(field).convert_to_read in _FAST_READS:
             empty = 0 if kind == "integer" else 0.0 if kind in ("float", "monetary") else False
             return [empty if value is None else value for value in map(field_cache.__getitem__, ids)]
         if kind == "many2one":
@@ -633,9 +633,15 @@ def _normalize_commands(field: Field, value: Any, record: BaseModel) -> list[tup
 
 
 from agora.orm.fields.base import Field as _Field  # noqa: E402
-from agora.orm.fields.scalar import Binary as _Binary  # noqa: E402
 
 _PLAIN = _Field.convert_to_column
 _PLAIN_READ_TYPES = frozenset(("char", "text", "html", "selection", "date", "datetime", "integer",
                                "float", "monetary", "boolean", "json"))
-_BINARY_READ = _Binary.convert_to_read
+from agora.orm.fields.scalar import Boolean as _Boolean  # noqa: E402
+from agora.orm.fields.scalar import Float as _Float  # noqa: E402
+from agora.orm.fields.scalar import Integer as _Integer  # noqa: E402
+
+#: the ORM's own read conversions, which the fast path of _read_column reproduces; a field
+#: class with another conversion (binary, a password that reads empty) gets its own call
+_FAST_READS = frozenset((_Field.convert_to_read, _Boolean.convert_to_read,
+                         _Integer.convert_to_read, _Float.convert_to_read))

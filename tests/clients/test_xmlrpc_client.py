@@ -332,11 +332,14 @@ def test_legacy_routes(legacy, token):
                                  [new_id]) is True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "res.company keeps its own `name` column and never gives it to its partner: the "
-    "main company's partner (id 1) reads name False. Fix in res_company.py (create the "
-    "partner with the company's name, keep them in sync on write); then drop this mark."))
 def test_company_partner_has_the_company_name(rpc):
     [company] = rpc("res.company", "read", [[1], ["name", "partner_id"]])
     [partner] = rpc("res.partner", "read", [[company["partner_id"][0]], ["name"]])
     assert partner["name"] == company["name"]
+
+
+def test_password_hashes_are_never_read_back_even_by_admin(rpc):
+    [admin] = rpc("res.users", "read", [[ADMIN_UID], ["login", "password"]])
+    assert admin == {"id": ADMIN_UID, "login": "admin", "password": False}
+    rows = rpc("res.users", "search_read", [[("id", "=", ADMIN_UID)]])
+    assert rows[0]["password"] is False and rows[0]["login"] == "admin"

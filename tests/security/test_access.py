@@ -306,9 +306,9 @@ def test_field_groups_hide_and_refuse(env, setup):
     # admin is in base.group_system (write access to res.users too)
     admin_users = as_user(env, setup.admin)["res.users"]
     assert "password" in admin_users.fields_get()
-    # only ever stored hashed
-    assert admin_users.browse(setup.alice).read(["password"])[0]["password"].startswith(
-        "$argon2id$")
+    # only ever stored hashed, and never read back, not even by Settings
+    assert admin_users.browse(setup.alice).read(["password"])[0]["password"] is False
+    assert admin_users.browse(setup.alice).password.startswith("$argon2id$")
     admin_users.browse(setup.alice).write({"password": "other"})
     # even with write access to the model, the field stays out of reach for writing
     with pytest.raises(AccessError, match="modify 'User'"):

@@ -1,4 +1,6 @@
-from agora import fields, models
+from typing import Any
+
+from agora import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -17,6 +19,20 @@ class ResCompany(models.Model):
     sequence = fields.Integer(default=10)
     user_ids = fields.Many2many("res.users", "res_company_users_rel", "cid", "user_id",
                                 string="Accepted users")
+
+    @api.model_create_multi
+    def create(self, vals_list: Any) -> Any:
+        companies = super().create(vals_list)
+        # the company's partner carries its name: clients read companies as partners
+        for company in companies:
+            company.partner_id.write({"name": company.name, "is_company": True})
+        return companies
+
+    def write(self, vals: dict[str, Any]) -> bool:
+        result = super().write(vals)
+        if "name" in vals:
+            self.partner_id.write({"name": vals["name"]})
+        return result
 
     def _default_currency(self) -> int | bool:
         currency = self.env["res.currency"].search([("name", "=", "EUR")], limit=1) or \

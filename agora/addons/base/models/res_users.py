@@ -12,6 +12,14 @@ from agora.security.apikeys import RPC_SCOPE
 from agora.security.passwords import hash_password, verify_password
 
 
+class PasswordHash(fields.Char):
+    """The stored password hash: written through ``write({'password': clear})`` (hashed
+    on the way), never given back — every read answers False, as Odoo does."""
+
+    def convert_to_read(self, value: Any, record: Any, use_display_name: bool = True) -> Any:
+        return False
+
+
 class ResUsers(models.Model):
     _name = "res.users"
     _description = "User"
@@ -21,7 +29,7 @@ class ResUsers(models.Model):
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="restrict")
     login = fields.Char(required=True, index=True)
-    password = fields.Char(copy=False, prefetch=False, groups="base.group_system")
+    password = PasswordHash(copy=False, prefetch=False, groups="base.group_system")
     active = fields.Boolean(default=True)
     share = fields.Boolean(compute="_compute_share", store=True)
     company_id = fields.Many2one("res.company", required=True,
