@@ -44,6 +44,10 @@ def sync_schema(registry: Registry, cr: Cursor) -> None:
     with immediate_constraints(cr):
         for model in models:
             _sync_table(cr, model)
+            # a model may own more than its fields' columns (e.g. secrets no field may
+            # expose): ``_init_schema(cr)`` adds them, idempotently, after its table
+            if hasattr(model, "_init_schema"):
+                model._init_schema(cr)
         for model in models:
             _sync_constraints(cr, model, registry)
 

@@ -119,6 +119,16 @@ def test_secret_columns_are_added_by_the_install_with_an_index(cr):
     assert "res_users_apikeys__index_index" in " ".join(row[0] for row in cr.fetchall())
 
 
+def test_schema_sync_alone_adds_the_secret_columns(env):
+    """A database built by the schema sync only (no module install) has them too, so a
+    key-shaped wrong password is a clean AccessDenied there as well."""
+    env.cr.execute("SELECT column_name FROM information_schema.columns"
+                   " WHERE table_name = 'res_users_apikeys'")
+    assert {"index", "key_hash"} <= {row[0] for row in env.cr.fetchall()}
+    with pytest.raises(AccessDenied):
+        env["res.users"]._login("admin", "ab" * 20)
+
+
 def test_upgrading_base_keeps_keys_working(cr, as_user, setup):
     key = as_user("alice").generate("k", scope="rpc")
     registry = loader.upgrade_modules(cr, ["base"])  # runs the column hook again

@@ -4,8 +4,8 @@ A key is shown once, by :meth:`ResUsersApikeys.generate`; the database keeps onl
 first characters (``index``, for lookup) and its SHA-256 digest (``key_hash``). Neither
 column is a field: no ORM call (``read``, ``search_read``, ``fields_get``, a domain, even
 as superuser) can reach them. They are added to the table by
-:meth:`ResUsersApikeys._init_secret_columns`, which ``security/base_rules.xml`` calls at
-every install and upgrade of base, and only raw SQL of this model touches them.
+:meth:`ResUsersApikeys._init_schema`, which the schema sync calls after the table's own
+columns, and only raw SQL of this model touches them.
 
 Users see and revoke their own keys; members of Settings (``base.group_system``) see and
 revoke everyone's (``ir.model.access.csv`` and ``base_rules.xml``). Nobody creates or
@@ -47,17 +47,17 @@ class ResUsersApikeys(models.Model):
                                       help="Empty: the key never expires.")
 
     # -- schema ------------------------------------------------------------------------------
-    @api.model
-    def _init_secret_columns(self) -> None:
+    @classmethod
+    def _init_schema(cls, cr: Any) -> None:
         """Add the lookup prefix and the digest to the table (idempotent). Nullable: a row
         made by a plain ``create`` has neither and so can never match a key."""
-        table = SQL.identifier(self._table)
+        table = SQL.identifier(cls._table)
         index = SQL.identifier(_INDEX_COLUMN)
-        self.env.cr.execute(SQL(
+        cr.execute(SQL(
             f"ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s varchar({INDEX_SIZE}), "
             "ADD COLUMN IF NOT EXISTS %s varchar", table, index, SQL.identifier(_HASH_COLUMN)))
-        self.env.cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s)",
-                                SQL.identifier(f"{self._table}__index_index"), table, index))
+        cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s)",
+                       SQL.identifier(f"{cls._table}__index_index"), table, index))
 
     # -- creating keys -----------------------------------------------------------------------
     @api.model
