@@ -11,6 +11,8 @@ from agora.http.application import Application
 def load_controllers() -> None:
     """Import the modules whose controllers every server has (they register themselves)."""
     import agora.http.controllers  # noqa: F401
+    import agora.rpc.json2  # noqa: F401
+    import agora.rpc.rest  # noqa: F401
     import agora.rpc.routes_rpc  # noqa: F401
     import agora.rpc.routes_web  # noqa: F401
 
