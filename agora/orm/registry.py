@@ -213,7 +213,10 @@ class Registry(Mapping[str, type[BaseModel]]):
                 raise TypeError(f"{model._name}._inherits: missing Many2one {link!r}")
             link_field = model._fields[link]
             link_field.required = True
-            link_field.ondelete = "cascade"
+            # Deleting the parent deletes the child unless the model asked to protect it
+            # (res.users: a user's partner cannot be deleted while the user exists).
+            if link_field._args.get("ondelete") != "restrict":
+                link_field.ondelete = "cascade"
             for name, parent_field in parent._fields.items():
                 if name in model._fields or name in _MAGIC:
                     continue

@@ -5,10 +5,8 @@ base64 text, tuples as lists, dict keys as strings."""
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
-
-from agora.orm.fields.temporal import DATE_FORMAT, DATETIME_FORMAT
 
 
 def to_wire(value: Any, *, none: Any = False) -> Any:
@@ -17,10 +15,13 @@ def to_wire(value: Any, *, none: Any = False) -> Any:
         return none
     if isinstance(value, bool | int | float | str):
         return value
+    # isoformat pads years below 1000 to four digits, which strftime("%Y") does not
     if isinstance(value, datetime):
-        return value.strftime(DATETIME_FORMAT)
+        if value.tzinfo is not None:  # the wire speaks naive UTC
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.replace(microsecond=0).isoformat(" ")
     if isinstance(value, date):
-        return value.strftime(DATE_FORMAT)
+        return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode()
     if isinstance(value, dict):

@@ -55,3 +55,14 @@ def test_legacy_fault_codes():
         "warning -- MissingError\n\ngone"
     fault = _fault(fault_legacy(ValueError("odd")))
     assert fault.faultCode == "odd" and "ValueError: odd" in fault.faultString
+
+
+def test_dates_on_the_wire_have_four_digit_years_and_utc():
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    from agora.rpc.marshal import to_wire
+    assert to_wire(date(950, 1, 2)) == "0950-01-02"
+    assert to_wire(datetime(950, 1, 2, 3, 4, 5, 678)) == "0950-01-02 03:04:05"
+    paris = timezone(timedelta(hours=1))
+    assert to_wire(datetime(2026, 1, 1, 1, 30, tzinfo=paris)) == "2026-01-01 00:30:00"
+    assert to_wire(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01 00:00:00"
