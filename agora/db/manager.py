@@ -66,6 +66,17 @@ class Databases:
         """Databases with Agora installed, sorted."""
         return [name for name in self.list() if self.initialised(name)]
 
+    def check_served(self, dbname: str) -> None:
+        """UnknownDatabaseError unless ``dbname`` is a valid name of a database with
+        Agora installed (cheap once known: a "yes" is remembered)."""
+        try:
+            validate_dbname(dbname)
+        except ValueError as exc:
+            raise UnknownDatabaseError(str(exc)) from None
+        if not self.initialised(dbname):
+            raise UnknownDatabaseError(
+                f"database {dbname!r} does not exist or has no Agora installed")
+
     def pools(self, dbname: str) -> DatabasePools:
         pools = self._pools.get(dbname)
         if pools is not None:
@@ -85,7 +96,9 @@ class Databases:
         return pools
 
     def run(self, dbname: str, work: Callable[[Cursor], T], *, readonly: bool = False) -> T:
-        """``work(cr)`` in one transaction on ``dbname``, replayed on conflicts."""
+        """``work(cr)`` in one transaction on ``dbname`` (a database with Agora
+        installed, else UnknownDatabaseError), replayed on conflicts."""
+        self.check_served(dbname)
         return run_in_transaction(self.pools(dbname), work, readonly=readonly)
 
     def forget(self, dbname: str) -> None:

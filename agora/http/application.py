@@ -71,6 +71,11 @@ class Application:
             for path in info.paths:
                 rules.append(Rule(path, endpoint=endpoint, methods=info.methods))
         self.url_map = Map(rules)
+        #: (path prefix, controller) whose routing errors the controller answers
+        self.error_prefixes = sorted(
+            {(prefix, controller) for _info, _handler, controller in self.endpoints.values()
+             for prefix in type(controller).url_prefixes
+             if hasattr(controller, "handle_error")}, key=lambda item: -len(item[0]))
 
     def served_databases(self) -> list[str]:
         """The databases this server serves (``db.list``, ``/web/database/list``)."""
@@ -98,6 +103,9 @@ class Application:
         try:
             endpoint, arguments = adapter.match()
         except HTTPException as exc:
+            for prefix, controller in self.error_prefixes:
+                if request.path.startswith(prefix):
+                    return controller.handle_error(request, exc)
             return exc.get_response()
         info, handler, controller = self.endpoints[endpoint]
         if info.type == "json":

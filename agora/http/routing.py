@@ -40,9 +40,15 @@ def route(path: str | list[str], *, type: str = "http", auth: str = "user",
 
 
 class Controller:
-    """Base class of controllers; every subclass is collected for the application."""
+    """Base class of controllers; every subclass is collected for the application.
+
+    A controller may define ``handle_error(request, exc) -> Response | None`` to answer
+    the errors of its routes itself; with ``url_prefixes`` it also answers routing
+    errors (404, 405) of requests under those prefixes (an API speaks JSON even there).
+    """
 
     subclasses: ClassVar[list[type[Controller]]] = []
+    url_prefixes: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -51,14 +57,15 @@ class Controller:
 
 def collect_routes(controllers: list[type[Controller]]) -> list[tuple[RouteInfo, type, str]]:
     """(route, controller class, method name) of every routed method; a subclass that
-    overrides a routed method keeps its route (the most derived class wins)."""
+    overrides a routed method keeps its route (the most derived class wins). Routes are
+    told apart by paths and methods: one path may have a GET and a POST handler."""
     leaves = [c for c in controllers if not any(
         other is not c and issubclass(other, c) for other in controllers)]
-    found: dict[tuple[str, ...], tuple[RouteInfo, type, str]] = {}
+    found: dict[tuple[Any, ...], tuple[RouteInfo, type, str]] = {}
     for controller in leaves:
         for name in dir(controller):
             member = getattr(controller, name, None)
             info = getattr(member, "_route", None)
             if info is not None:
-                found[info.paths] = (info, controller, name)
+                found[(info.paths, info.methods)] = (info, controller, name)
     return list(found.values())

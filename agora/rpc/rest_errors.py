@@ -50,10 +50,6 @@ def error_status(request: HttpRequest, exc: BaseException) -> int:
     for klass, status in _STATUS:
         if isinstance(exc, klass):
             return status
-    if isinstance(exc, ValueError) and request.db is None:
-        # raised while choosing the database, before any handler ran: a database name
-        # (X-Odoo-Database header) that cannot exist
-        return 404
     return 500
 
 
@@ -116,7 +112,10 @@ def check_session_request(request: HttpRequest) -> None:
 class ApiController(Controller):
     """Base of the JSON-2 and REST controllers: every error becomes a JSON error body
     with its HTTP status (the application calls ``handle_error`` for any exception of
-    these routes, authentication failures included)."""
+    these routes, authentication failures included, and for routing errors under
+    ``url_prefixes``)."""
+
+    url_prefixes = ("/json/2/", "/api/v1/")
 
     def handle_error(self, request: HttpRequest, exc: BaseException) -> Response:
         status = error_status(request, exc)

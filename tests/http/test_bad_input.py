@@ -139,3 +139,23 @@ def test_oversized_bodies_get_413_and_the_server_keeps_serving(agora_app, agora_
                                 [[("login", "=", "admin")]]), "execute_kw")
     response = client.post("/xmlrpc/2/object", data=body, content_type="text/xml")
     assert xmlrpc.client.loads(response.data)[0][0] == 1
+
+
+def test_api_routing_errors_and_unknown_databases_answer_json(agora_app):
+    client = Client(agora_app)
+    for method, path, status in [("POST", "/json/2/res.partner", 404),
+                                 ("PUT", "/json/2/res.partner/search", 405),
+                                 ("GET", "/api/v1/res.partner/1/2/3/4", 404)]:
+        response = client.open(path, method=method)
+        body = response.get_json()
+        assert response.status_code == status and body["name"].startswith("werkzeug."), path
+    response = client.post("/json/2/res.partner/search", json={"domain": []}, headers={
+        "Authorization": "Bearer " + "a" * 40, "X-Odoo-Database": "no/such db"})
+    assert response.status_code == 404 and "invalid database name" in response.get_json()[
+        "message"]
+    response = client.post("/json/2/res.partner/search", json={"domain": []}, headers={
+        "Authorization": "Bearer " + "a" * 40, "X-Odoo-Database": "postgres"})
+    assert response.status_code == 404 and "no Agora installed" in response.get_json()[
+        "message"]
+    response = client.post("/")  # not an API path: Werkzeug's own answer
+    assert response.status_code == 405 and response.mimetype == "text/html"
