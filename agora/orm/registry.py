@@ -188,7 +188,8 @@ class Registry(Mapping[str, type[BaseModel]]):
         for name, field in magic.items():
             definitions.setdefault(name, []).insert(0, field)
         if model._parent_store and "parent_path" not in definitions:
-            definitions["parent_path"] = [F.Char(string="Parent Path", index=True, copy=False)]
+            definitions["parent_path"] = [F.Char(string="Parent Path", index=True, copy=False,
+                                                 readonly=True)]
         model._fields = {}
         for name, defs in definitions.items():
             check_identifier(name)

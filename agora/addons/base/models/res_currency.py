@@ -6,7 +6,7 @@ import math
 from datetime import date
 
 from agora import api, fields, models
-from agora.orm.exceptions import UserError
+from agora.orm.exceptions import InvalidValueError, UserError
 
 
 class ResCurrency(models.Model):
@@ -34,6 +34,10 @@ class ResCurrency(models.Model):
     def round(self, amount: float) -> float:
         """``amount`` rounded to this currency's rounding (half away from zero)."""
         self.ensure_one()
+        if isinstance(amount, bool) or not isinstance(amount, int | float) \
+                or not math.isfinite(amount):
+            raise InvalidValueError(f"res.currency: cannot round {amount!r}, expected a number",
+                                    model="res.currency")
         rounding = self.rounding or 0.01
         steps = abs(amount) / rounding
         rounded = math.floor(steps + 0.5 + 1e-9) * rounding
