@@ -149,9 +149,18 @@ def test_form_posts_need_the_session_csrf_token(client, agora_served_db):
     assert other.post("/test/form", data={"csrf_token": token}).status_code == 400
 
 
-def test_public_routes_run_without_a_session(client, agora_served_db):
+def test_public_routes_run_as_the_public_user_without_a_session(client, agora_app,
+                                                                  agora_served_db):
     _, payload = rpc(client, "/test/public")
-    assert payload["result"] == {"uid": None}  # no public user in base: no environment
+    public_uid = payload["result"]["uid"]
+    assert public_uid not in (None, 1, 2)
+    users = rpc(Client(agora_app), "/jsonrpc", {"service": "object", "method": "execute_kw",
+                                                "args": [agora_served_db, 2, "admin",
+                                                         "res.users", "search_read",
+                                                         [[("id", "=", public_uid)]],
+                                                         {"fields": ["login", "active"],
+                                                          "context": {"active_test": False}}]})
+    assert users[1]["result"] == [{"id": public_uid, "login": "public", "active": False}]
     login(client, agora_served_db)
     assert rpc(client, "/test/public")[1]["result"] == {"uid": 2}
 

@@ -90,3 +90,10 @@ def pre_init_hook(env: Environment) -> None:
         "company_id": company.id, "company_ids": [(6, 0, [company.id])],
         "groups_id": [(6, 0, [groups["group_system"].id])]})
     data._register_xmlid("base.partner_admin", admin.partner_id, module="base", noupdate=True)
+    # Who anonymous visitors of public routes are: inactive, so nobody can log in as it.
+    public = load("base.public_user", "res.users", {
+        "name": "Public user", "login": "public", "active": False,
+        "company_id": company.id, "company_ids": [(6, 0, [company.id])],
+        "groups_id": [(6, 0, [groups["group_public"].id])]})
+    data._register_xmlid("base.public_partner", public.partner_id, module="base",
+                         noupdate=True)
