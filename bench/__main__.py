@@ -1,26 +1,25 @@
-"""``python -m bench [orm]``: run a workload and print its measurements as JSON."""
+"""``python -m bench [orm|modules|http|unity]``: run a workload and print its measurements
+as JSON."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import platform
 import sys
 from datetime import UTC, datetime
 
-WORKLOADS = ("orm", "modules")
+WORKLOADS = ("orm", "modules", "http", "unity")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("workload", nargs="?", default="orm", choices=WORKLOADS)
     args = parser.parse_args(argv)
-    if args.workload == "orm":
-        from bench import orm
-        results = orm.run()
-    else:
-        from bench import modules
-        results = modules.run()
+    # Imported lazily: a workload's imports (and its cost) stay out of the others' runs.
+    module = importlib.import_module(f"bench.{args.workload}")
+    results = module.run()
     document = {"workload": args.workload, "at": datetime.now(UTC).isoformat(),
                 "python": platform.python_version(), "results": results}
     json.dump(document, sys.stdout, indent=2, default=str)

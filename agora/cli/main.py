@@ -11,6 +11,7 @@ from agora.cli.db import db
 from agora.cli.demo import demo
 from agora.cli.module import module
 from agora.cli.scaffold import scaffold
+from agora.cli.serve import serve
 from agora.cli.shell import shell
 
 
@@ -46,6 +47,7 @@ main.add_command(demo)
 main.add_command(module)
 main.add_command(shell)
 main.add_command(scaffold)
+main.add_command(serve)
 
 
 if __name__ == "__main__":

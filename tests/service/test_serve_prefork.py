@@ -1,0 +1,102 @@
+"""``agora serve --workers 2``: gunicorn prefork workers and a cron worker process."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import xmlrpc.client
+from collections.abc import Iterator
+
+import pytest
+
+from tests.service.serving import (
+    REQUEST_LINE,
+    ServeProcess,
+    check_cron_runs_due_job,
+    check_serves_xmlrpc,
+    finish_request,
+    send_partial_request,
+    wait_for,
+)
+
+
+@pytest.fixture(scope="module")
+def prefork(agora_server_url: str, agora_served_db: str) -> Iterator[ServeProcess]:
+    with ServeProcess(agora_server_url, agora_served_db, "--workers", "2",
+                      "--cron-workers", "1", "--cron-interval", "0.5") as server:
+        wait_for(lambda: len(server.children()) == 3, 10, "2 HTTP + 1 cron worker expected")
+        yield server
+
+
+def test_serves_xmlrpc_and_logs_each_request(prefork: ServeProcess) -> None:
+    check_serves_xmlrpc(prefork)
+    pids = wait_for(lambda: set(REQUEST_LINE.findall(prefork.log())), 5,
+                    f"no request log line:\n{prefork.log()}")
+    assert {int(pid) for pid in pids} <= prefork.children()  # logged by the workers
+
+
+def test_cron_worker_runs_due_job(prefork: ServeProcess) -> None:
+    check_cron_runs_due_job(prefork)
+
+
+def test_sighup_replaces_every_worker_without_a_failed_call(prefork: ServeProcess) -> None:
+    before = prefork.children()
+    calls: list[int] = []
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        proxy = prefork.proxy("object")
+        while not stop.is_set():
+            try:
+                count = proxy.execute_kw(prefork.db, 2, "admin", "res.partner",
+                                         "search_count", [[]])
+                calls.append(count)
+            except (OSError, xmlrpc.client.Error) as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=client) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_for(lambda: len(calls) >= 10, 10, "the client made no calls")
+        prefork.process.send_signal(signal.SIGHUP)
+        after = wait_for(lambda: (lambda now: now if len(now) == 3 and not now & before
+                                  else None)(prefork.children()),
+                         20, f"workers not replaced:\n{prefork.log()}")
+        served_before = len(calls)
+        wait_for(lambda: len(calls) >= served_before + 10, 10, "no calls after the reload")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+    assert not failures, failures[:3]
+    logged = {int(pid) for pid in REQUEST_LINE.findall(prefork.log())}
+    assert logged & after, "the new workers served no request"
+
+
+def test_sigterm_finishes_request_in_flight_then_exits_0(start_server) -> None:
+    server = start_server("--workers", "2", "--cron-workers", "1")
+    wait_for(lambda: len(server.children()) == 3, 10, "2 HTTP + 1 cron worker expected")
+    children = server.children()
+    sock, rest = send_partial_request(server)
+    time.sleep(0.3)  # a worker has accepted the connection and waits for the body
+    server.process.terminate()
+    time.sleep(0.5)
+    assert server.process.poll() is None, "exited with a request in flight"
+    response = finish_request(sock, rest)
+    assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
+    start = time.monotonic()
+    assert server.process.wait(5) == 0, server.log()
+    assert time.monotonic() - start < 5
+    for pid in children:  # no worker left behind
+        wait_for(lambda pid=pid: not _exists(pid), 2, f"worker {pid} still running")
+
+
+def _exists(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

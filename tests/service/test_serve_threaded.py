@@ -1,0 +1,50 @@
+"""``agora serve --workers 0``: one threaded process with a cron thread."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.service.serving import (
+    REQUEST_LINE,
+    ServeProcess,
+    check_cron_runs_due_job,
+    check_serves_xmlrpc,
+    finish_request,
+    send_partial_request,
+    wait_for,
+)
+
+
+@pytest.fixture(scope="module")
+def threaded(agora_server_url: str, agora_served_db: str) -> Iterator[ServeProcess]:
+    with ServeProcess(agora_server_url, agora_served_db, "--workers", "0",
+                      "--cron-interval", "0.5") as server:
+        yield server
+
+
+def test_serves_xmlrpc_and_logs_each_request(threaded: ServeProcess) -> None:
+    check_serves_xmlrpc(threaded)
+    lines = wait_for(lambda: REQUEST_LINE.findall(threaded.log()), 5,
+                     f"no request log line:\n{threaded.log()}")
+    assert set(lines) == {str(threaded.pid)}  # one process serves everything
+
+
+def test_cron_thread_runs_due_job(threaded: ServeProcess) -> None:
+    check_cron_runs_due_job(threaded)
+
+
+def test_sigterm_finishes_request_in_flight_then_exits_0(start_server) -> None:
+    server = start_server("--workers", "0", "--cron-workers", "0")
+    sock, rest = send_partial_request(server)
+    time.sleep(0.3)  # the server has accepted the connection and waits for the body
+    server.process.terminate()
+    time.sleep(0.5)
+    assert server.process.poll() is None, "exited with a request in flight"
+    response = finish_request(sock, rest)
+    assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
+    start = time.monotonic()
+    assert server.process.wait(5) == 0
+    assert time.monotonic() - start < 5
