@@ -24,7 +24,6 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import xmlrpc.client
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from agora.testing.database import new_database, remove_database, server_url
+from agora.testing.server import agora_command, free_port
 
 FIELDS = ["name", "email", "phone", "city", "country_id"]
 REF = "bench-http"
@@ -69,18 +69,6 @@ def prepare_database(url: str) -> str:
 
 
 # -- the server ----------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def agora_command() -> list[str]:
-    """The ``agora`` script of this interpreter, as a user runs it."""
-    script = Path(sys.executable).with_name("agora")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "agora.cli.main"]
-
-
 def _ticks(pid: int, children: bool) -> int:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

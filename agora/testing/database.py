@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+from agora.db.cursor import Cursor
+from agora.db.pool import connect
 from agora.db.url import create_database, drop_database, url_for_database
+from agora.orm.environment import SUPERUSER_ID, Environment
+
+T = TypeVar("T")
 
 
 def server_url() -> str:
@@ -28,3 +36,30 @@ def new_database(url: str, prefix: str = "agora_test") -> tuple[str, str]:
 
 def remove_database(url: str, name: str) -> None:
     drop_database(url, name, force=True)
+
+
+@contextmanager
+def rolled_back_cursor(conninfo: str) -> Iterator[Cursor]:
+    """A cursor on its own connection whose transaction is rolled back at the end."""
+    connection = connect(conninfo)
+    cursor = Cursor(connection)
+    try:
+        yield cursor
+    finally:
+        connection.rollback()
+        cursor.close()
+        connection.close()
+
+
+def run_committed(conninfo: str, work: Callable[[Environment], T],
+                  uid: int = SUPERUSER_ID) -> T:
+    """``work(env)`` as ``uid`` in its own transaction, committed if it returns; it
+    starts as requests do (registry and cache signals read first)."""
+    from agora.modules.registry_manager import registry_for
+
+    connection = connect(conninfo)
+    try:
+        with Cursor(connection) as cr:
+            return work(Environment(cr, uid, {}, registry=registry_for(cr)))
+    finally:
+        connection.close()

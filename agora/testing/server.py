@@ -3,7 +3,10 @@ serving a database with base (and the demo app) installed."""
 
 from __future__ import annotations
 
+import socket
+import sys
 import threading
+from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -11,6 +14,19 @@ from agora.db.cursor import Cursor
 from agora.db.pool import connect
 from agora.db.url import url_for_database
 from agora.http.application import Application
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free right now on ``host`` (for a server started next)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def agora_command() -> list[str]:
+    """The ``agora`` script of this interpreter, as a user runs it."""
+    script = Path(sys.executable).with_name("agora")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "agora.cli.main"]
 
 
 class LiveServer:

@@ -8,7 +8,7 @@ from agora.db.cursor import Cursor
 from agora.db.pool import connect
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.registry import Registry
-from agora.testing.database import new_database, remove_database
+from agora.testing.database import new_database, remove_database, rolled_back_cursor
 
 
 @pytest.fixture(scope="session")
@@ -55,14 +55,8 @@ def connection_factory(base_db: str):
 
 @pytest.fixture
 def cr(base_db: str) -> Iterator[Cursor]:
-    connection = connect(base_db)
-    cursor = Cursor(connection)
-    try:
+    with rolled_back_cursor(base_db) as cursor:
         yield cursor
-    finally:
-        connection.rollback()
-        cursor.close()
-        connection.close()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from agora.orm.exceptions import (
     ValidationError,
 )
 from agora.security import apikeys
-from agora.testing.database import new_database, remove_database
+from agora.testing.database import new_database, remove_database, rolled_back_cursor
 from agora.testing.queries import assert_queries
 
 MODEL = "res.users.apikeys"
@@ -58,14 +58,8 @@ def setup(agora_server_url: str) -> Iterator[SimpleNamespace]:
 
 @pytest.fixture
 def cr(setup: SimpleNamespace) -> Iterator[Cursor]:
-    connection = connect(setup.conninfo)
-    cursor = Cursor(connection)
-    try:
+    with rolled_back_cursor(setup.conninfo) as cursor:
         yield cursor
-    finally:
-        connection.rollback()
-        cursor.close()
-        connection.close()
 
 
 @pytest.fixture

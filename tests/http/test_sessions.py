@@ -7,26 +7,17 @@ import time
 
 import pytest
 
-from agora.db.cursor import Cursor
-from agora.db.pool import connect
 from agora.db.url import url_for_database
 from agora.http.sessions import Session, SessionStore, parse_cookie
-from agora.modules.registry_manager import registry_for
-from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.testing.database import run_committed
 from agora.testing.queries import assert_queries
 
 
 @pytest.fixture
 def run(agora_server_url, agora_served_db):
     """``run(work)``: work(env) in its own committed transaction on the served db."""
-    def execute(work):
-        connection = connect(url_for_database(agora_server_url, agora_served_db))
-        try:
-            with Cursor(connection) as cr:
-                return work(Environment(cr, SUPERUSER_ID, {}, registry=registry_for(cr)))
-        finally:
-            connection.close()
-    return execute
+    conninfo = url_for_database(agora_server_url, agora_served_db)
+    return lambda work: run_committed(conninfo, work)
 
 
 @pytest.fixture

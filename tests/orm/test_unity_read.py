@@ -29,7 +29,7 @@ from agora.orm.exceptions import (
 )
 from agora.orm.registry import Registry
 from agora.rpc.dispatch import call_kw
-from agora.testing.database import new_database, remove_database
+from agora.testing.database import new_database, remove_database, rolled_back_cursor
 from agora.testing.queries import assert_queries
 from tests.orm import unity_models  # noqa: F401  (defines the test models)
 
@@ -136,14 +136,8 @@ def _create_data(env: Environment, registry: Registry) -> dict[str, object]:
 
 @pytest.fixture
 def cr(setup) -> Iterator[Cursor]:
-    connection = connect(setup.conninfo)
-    cursor = Cursor(connection)
-    try:
+    with rolled_back_cursor(setup.conninfo) as cursor:
         yield cursor
-    finally:
-        connection.rollback()
-        cursor.close()
-        connection.close()
 
 
 @pytest.fixture

@@ -8,26 +8,18 @@ import xmlrpc.client
 
 import pytest
 
-from agora.db.cursor import Cursor
-from agora.db.pool import connect
 from agora.db.url import url_for_database
-from agora.modules.registry_manager import registry_for
-from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import AccessDenied
 from agora.rpc.authentication import CredentialChecker
+from agora.testing.database import run_committed
 from agora.testing.queries import assert_queries
 
 
 @pytest.fixture
 def run(agora_server_url, agora_served_db):
-    def execute(work):
-        connection = connect(url_for_database(agora_server_url, agora_served_db))
-        try:
-            with Cursor(connection) as cr:
-                return work(Environment(cr, SUPERUSER_ID, {}, registry=registry_for(cr)))
-        finally:
-            connection.close()
-    return execute
+    """``run(work)``: work(env) in its own committed transaction on the served db."""
+    conninfo = url_for_database(agora_server_url, agora_served_db)
+    return lambda work: run_committed(conninfo, work)
 
 
 @pytest.fixture

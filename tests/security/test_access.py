@@ -15,7 +15,7 @@ from agora.db.pool import connect
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import AccessError, ValidationError
 from agora.orm.registry import Registry
-from agora.testing.database import new_database, remove_database
+from agora.testing.database import new_database, remove_database, rolled_back_cursor
 from agora.testing.queries import assert_queries
 
 MULTI_COMPANY = "['|', ('company_id', '=', False), ('company_id', 'in', company_ids)]"
@@ -108,14 +108,8 @@ def _create_data(env: Environment, registry: Registry) -> dict[str, int]:
 
 @pytest.fixture
 def cr(setup) -> Iterator[Cursor]:
-    connection = connect(setup.conninfo)
-    cursor = Cursor(connection)
-    try:
+    with rolled_back_cursor(setup.conninfo) as cursor:
         yield cursor
-    finally:
-        connection.rollback()
-        cursor.close()
-        connection.close()
 
 
 @pytest.fixture

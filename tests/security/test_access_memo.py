@@ -7,12 +7,10 @@ import time
 
 import pytest
 
-from agora.db.cursor import Cursor
-from agora.db.pool import connect
 from agora.db.url import url_for_database
-from agora.modules.registry_manager import registry_for
-from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.orm.environment import SUPERUSER_ID
 from agora.orm.exceptions import AccessError
+from agora.testing.database import run_committed
 from agora.testing.queries import assert_queries
 
 
@@ -20,15 +18,8 @@ from agora.testing.queries import assert_queries
 def run(agora_server_url, agora_served_db):
     """``run(work, uid)``: work(env) as ``uid`` in its own committed transaction that
     starts the way requests do (registry and access signals read first)."""
-    def execute(work, uid=SUPERUSER_ID):
-        connection = connect(url_for_database(agora_server_url, agora_served_db))
-        try:
-            with Cursor(connection) as cr:
-                registry = registry_for(cr)
-                return work(Environment(cr, uid, {}, registry=registry))
-        finally:
-            connection.close()
-    return execute
+    conninfo = url_for_database(agora_server_url, agora_served_db)
+    return lambda work, uid=SUPERUSER_ID: run_committed(conninfo, work, uid)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import xmlrpc.client
@@ -16,20 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from agora.testing.server import agora_command, free_port
+
 #: The request log line; group 1 is the pid of the process that served the request.
 REQUEST_LINE = re.compile(r"\[(\d+)\] \[INFO\] agora\.http\.requests: POST /xmlrpc/2/object "
                           r"200 \d+\.\dms \d+q$", re.MULTILINE)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def agora_command() -> list[str]:
-    script = Path(sys.executable).with_name("agora")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "agora.cli.main"]
 
 
 class ServeProcess:
