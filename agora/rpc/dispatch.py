@@ -76,8 +76,12 @@ def _ids_argument(model: BaseModel, value: Any) -> list[int]:
 
 
 def call_kw(env: Environment, model_name: str, method: str, args: Sequence[Any] | None = None,
-            kwargs: Mapping[str, Any] | None = None) -> Any:
-    """Call ``model_name.method(*args, **kwargs)`` the way Odoo clients expect."""
+            kwargs: Mapping[str, Any] | None = None, *, ids_only: bool = True) -> Any:
+    """Call ``model_name.method(*args, **kwargs)`` the way Odoo clients expect.
+
+    Recordsets in the result become id lists; transports that marshal the result
+    themselves (``to_wire`` turns recordsets into ids too) pass ``ids_only=False`` to
+    spare a walk over large results."""
     if not isinstance(model_name, str) or model_name not in env:
         raise UnknownModelError(f"Object {model_name} doesn't exist", model=str(model_name))
     args = list(args or [])
@@ -106,7 +110,7 @@ def call_kw(env: Environment, model_name: str, method: str, args: Sequence[Any] 
         return result.id if single else result.ids
     if method == "copy" and isinstance(result, BaseModel) and len(result) == 1:
         return result.id  # Odoo <= 17 answers copy() with the new id, not a list
-    return to_ids(result)
+    return to_ids(result) if ids_only else result
 
 
 def to_ids(value: Any) -> Any:

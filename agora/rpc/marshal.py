@@ -8,12 +8,23 @@ import base64
 from datetime import UTC, date, datetime
 from typing import Any
 
+#: types sent as they are; checked first, inline, since most values are of these
+_PLAIN = frozenset((str, int, float, bool))
+
 
 def to_wire(value: Any, *, none: Any = False) -> Any:
     """Convert a method's result for JSON (``none=None``) or XML-RPC (``none=False``)."""
+    if type(value) in _PLAIN:
+        return value
     if value is None:
         return none
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, dict):
+        return {key if type(key) is str else str(key):
+                item if type(item) in _PLAIN else to_wire(item, none=none)
+                for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [item if type(item) in _PLAIN else to_wire(item, none=none) for item in value]
+    if isinstance(value, bool | int | float | str):  # subclasses (IntEnum, str enums...)
         return value
     # isoformat pads years below 1000 to four digits, which strftime("%Y") does not
     if isinstance(value, datetime):
@@ -24,10 +35,6 @@ def to_wire(value: Any, *, none: Any = False) -> Any:
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode()
-    if isinstance(value, dict):
-        return {str(key): to_wire(item, none=none) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_wire(item, none=none) for item in value]
     if hasattr(value, "_ids"):
         return list(value._ids)
     raise TypeError(f"cannot send a {type(value).__name__} to a client")

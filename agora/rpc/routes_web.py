@@ -113,7 +113,7 @@ class DatasetRoutes(Controller):
            auth="user")
     def call_kw(self, request: HttpRequest, params: dict[str, Any], path: str = "") -> Any:
         return call_kw(request.env, params.get("model"), params.get("method"),
-                       params.get("args") or [], params.get("kwargs") or {})
+                       params.get("args") or [], params.get("kwargs") or {}, ids_only=False)
 
     @route("/web/dataset/call_button", type="json", auth="user")
     def call_button(self, request: HttpRequest, params: dict[str, Any]) -> Any:

@@ -121,5 +121,6 @@ class RpcServices:
               args: list[Any], kwargs: dict[str, Any]) -> Any:
         def work(env: Environment) -> Any:
             user_id = self.app.credentials.check_uid_password(env, uid, password)
-            return call_kw(env(user=user_id, su=False), model, method, args, kwargs)
+            return call_kw(env(user=user_id, su=False), model, method, args, kwargs,
+                           ids_only=False)
         return self._run(db, work, readonly=is_readonly(method))
