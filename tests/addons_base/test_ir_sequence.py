@@ -127,3 +127,10 @@ def test_gapless_under_concurrency(base_db, base_registry, committed):
     assert sorted(int(n) for n in results) == list(range(1, 21))
     assert committed(lambda env: env["ir.sequence"].browse(seq_id).number_next) == 21
     committed(lambda env: env["ir.sequence"].browse(seq_id).unlink())
+
+
+def test_create_with_next_actual_sets_the_first_number(env):
+    sequence = env["ir.sequence"].create({"name": "from actual", "number_next_actual": 42})
+    assert sequence.number_next == 42 and sequence.next_by_id() == "42"
+    zero = env["ir.sequence"].create({"name": "zero", "number_next_actual": 0})
+    assert zero.number_next == 1

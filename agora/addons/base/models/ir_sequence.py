@@ -121,6 +121,10 @@ class IrSequence(models.Model):
     # -- CRUD ----------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # the inverse of number_next_actual reads the PostgreSQL sequence, which does not
+        # exist before the record: at creation it simply is the first number
+        vals_list = [_next_actual_as_next(vals) for vals in
+                     ([vals_list] if isinstance(vals_list, dict) else vals_list)]
         records = super().create(vals_list)
         for record in records:
             if record.implementation == "standard":
@@ -267,3 +271,11 @@ class IrSequence(models.Model):
     def get(self, code: str) -> str | bool:
         """Odoo's old name for ``next_by_code``."""
         return self.next_by_code(code)
+
+
+def _next_actual_as_next(vals: dict[str, Any]) -> dict[str, Any]:
+    if "number_next_actual" not in vals:
+        return vals
+    vals = dict(vals)
+    vals["number_next"] = vals.pop("number_next_actual") or 1
+    return vals
