@@ -165,3 +165,15 @@ def test_server_actions(env):
         servers.create({"name": "w", "model_id": model.id, "values": {"id": 3}})
     with pytest.raises(ValidationError, match="non-empty dict"):
         servers.create({"name": "w", "model_id": model.id, "values": [1]})
+
+
+def test_menu_parent_loops_are_refused_not_recursed(env):
+    menus = env["ir.ui.menu"]
+    top = menus.create({"name": "Loop top"})
+    child = menus.create({"name": "Loop child", "parent_id": top.id})
+    with pytest.raises(ValidationError, match="own ancestor"), env.cr.savepoint():
+        top.write({"parent_id": child.id})
+    with pytest.raises(ValidationError, match="own ancestor"), env.cr.savepoint():
+        child.write({"parent_id": child.id})
+    from agora.addons.base.models.ir_ui_menu import MENU_SEPARATOR
+    assert child.complete_name == f"Loop top{MENU_SEPARATOR}Loop child"

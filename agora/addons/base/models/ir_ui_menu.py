@@ -43,7 +43,9 @@ class IrUiMenu(models.Model):
     def _compute_complete_name(self) -> None:
         for menu in self:
             name = menu.name or ""
-            if menu.parent_id:
+            # a parent chain that loops is refused by _check_parent, which runs after
+            # this compute: stop here instead of recursing forever
+            if menu.parent_id and not menu._has_cycle():
                 name = f"{menu.parent_id.complete_name}{MENU_SEPARATOR}{name}"
             menu.complete_name = name
 
