@@ -48,6 +48,9 @@ class HierarchyMixin:
             parent = record[self._parent_name]
             cr.execute(SQL("SELECT parent_path FROM %s WHERE id = %s", table, record.id))
             old_path = cr.fetchone()[0]
+            if old_path is None:  # never computed (rows written by SQL): compute it now
+                self._parent_store_compute(record)
+                continue
             if parent:
                 cr.execute(SQL("SELECT parent_path FROM %s WHERE id = %s", table, parent.id))
                 parent_path = cr.fetchone()[0] or ""

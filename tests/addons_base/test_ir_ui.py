@@ -177,3 +177,11 @@ def test_menu_parent_loops_are_refused_not_recursed(env):
         child.write({"parent_id": child.id})
     from agora.addons.base.models.ir_ui_menu import MENU_SEPARATOR
     assert child.complete_name == f"Loop top{MENU_SEPARATOR}Loop child"
+
+
+def test_moving_a_menu_whose_path_was_never_computed(env):
+    menus = env["ir.ui.menu"]
+    top, lost = menus.create([{"name": "Path top"}, {"name": "Path lost"}])
+    env.cr.execute("UPDATE ir_ui_menu SET parent_path = NULL WHERE id = %s", (lost.id,))
+    lost.write({"parent_id": top.id})
+    assert lost.parent_path == f"{top.id}/{lost.id}/"
