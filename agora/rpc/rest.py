@@ -41,32 +41,37 @@ class RestRoutes(ApiController):
         server = request.host_url.rstrip("/") + PREFIX
         return json_reply(openapi_document(request.env, server))
 
-    # One handler per path, switching on the method: routes are collected by path.
-    @route(f"{PREFIX}/<model>", methods=["GET", "POST"], auth="bearer", csrf=False)
-    def collection(self, request: HttpRequest, model: str) -> Response:
+    # Reads are marked readonly: with read replicas configured they may be served there.
+    @route(f"{PREFIX}/<model>", methods=["GET"], auth="bearer", csrf=False, readonly=True)
+    def list_records(self, request: HttpRequest, model: str) -> Response:
+        return json_reply(self._search(rf.api_model(request.env, model), request))
+
+    @route(f"{PREFIX}/<model>", methods=["POST"], auth="bearer", csrf=False)
+    def create_record(self, request: HttpRequest, model: str) -> Response:
         check_session_request(request)
         records = rf.api_model(request.env, model)
-        if request.method == "GET":
-            return json_reply(self._search(records, request))
         vals = rv.write_values(records, json_object(request, required=True))
         created = records.create(vals)
         body = rv.read_records(created, rf.default_fields(records))[0]
         return json_reply(body, 201, {"Location": f"{PREFIX}/{model}/{created.id}"})
 
-    @route(f"{PREFIX}/<model>/<record_id>", methods=["GET", "PATCH", "DELETE"],
-           auth="bearer", csrf=False)
-    def item(self, request: HttpRequest, model: str, record_id: str) -> Response:
+    @route(f"{PREFIX}/<model>/<record_id>", methods=["GET"], auth="bearer", csrf=False,
+           readonly=True)
+    def read_record(self, request: HttpRequest, model: str, record_id: str) -> Response:
+        record = rf.record(rf.api_model(request.env, model), record_id)
+        fields = rf.field_list(record, parse_fields(request.args.get("fields")))
+        return json_reply(rv.read_records(record, fields)[0])
+
+    @route(f"{PREFIX}/<model>/<record_id>", methods=["PATCH", "DELETE"], auth="bearer",
+           csrf=False)
+    def change_record(self, request: HttpRequest, model: str, record_id: str) -> Response:
         check_session_request(request)
         record = rf.record(rf.api_model(request.env, model), record_id)
         if request.method == "DELETE":
             record.unlink()
             return Response(status=204)
-        fields = rf.default_fields(record)
-        if request.method == "PATCH":
-            record.write(rv.write_values(record, json_object(request, required=True)))
-        else:
-            fields = rf.field_list(record, parse_fields(request.args.get("fields")))
-        return json_reply(rv.read_records(record, fields)[0])
+        record.write(rv.write_values(record, json_object(request, required=True)))
+        return json_reply(rv.read_records(record, rf.default_fields(record))[0])
 
     @route(f"{PREFIX}/<model>/<record_id>/<method>", methods=["POST"], auth="bearer",
            csrf=False)
