@@ -139,7 +139,7 @@ class SessionStore:
         if row is None:
             return None
         uid, login, context, stale = row
-        if stale:
+        if stale and not cr.readonly:  # a replica cannot write: the next write touches
             cr.execute(SQL("UPDATE http_session SET expires_at = (now() at time zone 'UTC')"
                            " + make_interval(secs => %s) WHERE token_hash = %s",
                            self.lifetime, _hash(token)))
