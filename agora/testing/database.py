@@ -7,7 +7,8 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from types import SimpleNamespace
+from typing import Any, TypeVar
 
 from agora.db.cursor import Cursor
 from agora.db.pool import connect
@@ -63,3 +64,23 @@ def run_committed(conninfo: str, work: Callable[[Environment], T],
             return work(Environment(cr, uid, {}, registry=registry_for(cr)))
     finally:
         connection.close()
+
+
+@contextmanager
+def populated_database(server_url: str, registry: Any, prefix: str,
+                       populate: Callable[[Environment], dict[str, Any]]
+                       ) -> Iterator[SimpleNamespace]:
+    """A new database with ``registry``'s schema and what ``populate(env)`` creates
+    (committed); yields ``SimpleNamespace(registry, conninfo, **populate's result)`` and
+    drops the database afterwards."""
+    name, conninfo = new_database(server_url, prefix=prefix)
+    connection = connect(conninfo)
+    try:
+        with Cursor(connection) as cr:
+            registry.sync_schema(cr)
+            values = populate(Environment(cr, SUPERUSER_ID, {}, registry=registry))
+            cr.commit()
+        yield SimpleNamespace(registry=registry, conninfo=conninfo, **values)
+    finally:
+        connection.close()
+        remove_database(server_url, name)

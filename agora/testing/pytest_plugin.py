@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from agora.db.pool import connect
+from agora.db.url import url_for_database
 from agora.testing.database import new_database, remove_database, server_url
 
 
@@ -85,3 +86,14 @@ def agora_live_server(agora_app: Any) -> Iterator[Any]:
     server = LiveServer(agora_app)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def agora_served_run(agora_server_url: str, agora_served_db: str) -> Callable[..., Any]:
+    """``run(work, uid=SUPERUSER_ID)``: ``work(env)`` as ``uid`` in its own committed
+    transaction on ``agora_served_db``, started the way requests start theirs."""
+    from agora.orm.environment import SUPERUSER_ID
+    from agora.testing.database import run_committed
+
+    conninfo = url_for_database(agora_server_url, agora_served_db)
+    return lambda work, uid=SUPERUSER_ID: run_committed(conninfo, work, uid)

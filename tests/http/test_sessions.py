@@ -7,17 +7,13 @@ import time
 
 import pytest
 
-from agora.db.url import url_for_database
 from agora.http.sessions import Session, SessionStore, parse_cookie
-from agora.testing.database import run_committed
 from agora.testing.queries import assert_queries
 
 
 @pytest.fixture
-def run(agora_server_url, agora_served_db):
-    """``run(work)``: work(env) in its own committed transaction on the served db."""
-    conninfo = url_for_database(agora_server_url, agora_served_db)
-    return lambda work: run_committed(conninfo, work)
+def run(agora_served_run):
+    return agora_served_run
 
 
 @pytest.fixture

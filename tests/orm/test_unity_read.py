@@ -16,7 +16,6 @@ import agora.addons.base  # noqa: F401  (defines the base models)
 from agora import Command
 from agora.addons.base.access_policy import install_policy
 from agora.db.cursor import Cursor
-from agora.db.pool import connect
 from agora.orm import model_web
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import (
@@ -29,7 +28,10 @@ from agora.orm.exceptions import (
 )
 from agora.orm.registry import Registry
 from agora.rpc.dispatch import call_kw
-from agora.testing.database import new_database, remove_database, rolled_back_cursor
+from agora.testing.database import (
+    populated_database,
+    rolled_back_cursor,
+)
 from agora.testing.queries import assert_queries
 from tests.orm import unity_models  # noqa: F401  (defines the test models)
 
@@ -49,17 +51,9 @@ def setup(agora_server_url) -> Iterator[SimpleNamespace]:
     registry = Registry("agora_unity_x")
     registry.load(Registry.definitions_of(["base", "test_unity"]))
     install_policy(registry)
-    name, conninfo = new_database(agora_server_url, prefix="agora_unity")
-    connection = connect(conninfo)
-    try:
-        with Cursor(connection) as cr:
-            registry.sync_schema(cr)
-            ids = _create_data(Environment(cr, SUPERUSER_ID, {}, registry=registry), registry)
-            cr.commit()
-        yield SimpleNamespace(registry=registry, conninfo=conninfo, **ids)
-    finally:
-        connection.close()
-        remove_database(agora_server_url, name)
+    with populated_database(agora_server_url, registry, "agora_unity",
+                            lambda env: _create_data(env, registry)) as setup:
+        yield setup
 
 
 def _create_data(env: Environment, registry: Registry) -> dict[str, object]:

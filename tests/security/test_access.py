@@ -11,11 +11,13 @@ import agora.addons.base  # noqa: F401  (defines the base models)
 from agora.addons.base.access_policy import install_policy
 from agora.addons.base.models.ir_rule import RuleDomainError, eval_rule_domain
 from agora.db.cursor import Cursor
-from agora.db.pool import connect
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import AccessError, ValidationError
 from agora.orm.registry import Registry
-from agora.testing.database import new_database, remove_database, rolled_back_cursor
+from agora.testing.database import (
+    populated_database,
+    rolled_back_cursor,
+)
 from agora.testing.queries import assert_queries
 
 MULTI_COMPANY = "['|', ('company_id', '=', False), ('company_id', 'in', company_ids)]"
@@ -26,17 +28,9 @@ def setup(agora_server_url) -> Iterator[SimpleNamespace]:
     registry = Registry("agora_sec_x")
     registry.load(Registry.definitions_of(["base"]))
     install_policy(registry)
-    name, conninfo = new_database(agora_server_url, prefix="agora_sec")
-    connection = connect(conninfo)
-    try:
-        with Cursor(connection) as cr:
-            registry.sync_schema(cr)
-            ids = _create_data(Environment(cr, SUPERUSER_ID, {}, registry=registry), registry)
-            cr.commit()
-        yield SimpleNamespace(registry=registry, conninfo=conninfo, **ids)
-    finally:
-        connection.close()
-        remove_database(agora_server_url, name)
+    with populated_database(agora_server_url, registry, "agora_sec",
+                            lambda env: _create_data(env, registry)) as setup:
+        yield setup
 
 
 def _create_data(env: Environment, registry: Registry) -> dict[str, int]:

@@ -7,19 +7,13 @@ import time
 
 import pytest
 
-from agora.db.url import url_for_database
-from agora.orm.environment import SUPERUSER_ID
 from agora.orm.exceptions import AccessError
-from agora.testing.database import run_committed
 from agora.testing.queries import assert_queries
 
 
 @pytest.fixture
-def run(agora_server_url, agora_served_db):
-    """``run(work, uid)``: work(env) as ``uid`` in its own committed transaction that
-    starts the way requests do (registry and access signals read first)."""
-    conninfo = url_for_database(agora_server_url, agora_served_db)
-    return lambda work, uid=SUPERUSER_ID: run_committed(conninfo, work, uid)
+def run(agora_served_run):
+    return agora_served_run
 
 
 @pytest.fixture
