@@ -134,3 +134,11 @@ def test_create_with_next_actual_sets_the_first_number(env):
     assert sequence.number_next == 42 and sequence.next_by_id() == "42"
     zero = env["ir.sequence"].create({"name": "zero", "number_next_actual": 0})
     assert zero.number_next == 1
+
+
+def test_switching_to_standard_with_next_actual(env):
+    sequence = env["ir.sequence"].create({"name": "switch", "implementation": "no_gap"})
+    sequence.write({"implementation": "standard", "number_next_actual": 7})
+    assert sequence.number_next == 7 and sequence.next_by_id() == "7"
+    sequence.write({"number_next_actual": 20})
+    assert sequence.next_by_id() == "20"

@@ -132,6 +132,9 @@ class IrSequence(models.Model):
         return records
 
     def write(self, vals: dict[str, Any]) -> bool:
+        # as in create: the inverse would read a PostgreSQL sequence that may be about to
+        # be created (or dropped) by this very write
+        vals = _next_actual_as_next(vals)
         if not {"implementation", "number_next", "number_increment"} & set(vals):
             return super().write(vals)
         before = {record.id: record.implementation for record in self}
