@@ -12,6 +12,7 @@ from agora.db.sql import SQL
 from agora.orm import access, api
 from agora.orm.commands import Command
 from agora.orm.exceptions import (
+    AccessError,
     InvalidValueError,
     MissingError,
     RequiredFieldError,
@@ -47,6 +48,23 @@ class CrudMixin:
         policy.check_model(self.env, self._name, operation)
         if self._ids and operation != "create":
             access.check_record_rules(self, operation)
+
+    @api.model
+    @api.readonly
+    def check_access_rights(self: BaseModel, operation: str,
+                            raise_exception: bool = True) -> bool:
+        """Whether the user may ``operation`` (read/write/create/unlink) records of this
+        model at all (model access only, as Odoo clients ask it before showing actions)."""
+        if operation not in ("read", "write", "create", "unlink"):
+            raise InvalidValueError(f"{self._name}: unknown operation {operation!r}",
+                                    model=self._name)
+        try:
+            self.browse().check_access(operation)
+        except AccessError:
+            if raise_exception:
+                raise
+            return False
+        return True
 
     # -- create ---------------------------------------------------------------------------
     @api.model_create_multi

@@ -343,3 +343,9 @@ def test_password_hashes_are_never_read_back_even_by_admin(rpc):
     assert admin == {"id": ADMIN_UID, "login": "admin", "password": False}
     rows = rpc("res.users", "search_read", [[("id", "=", ADMIN_UID)]])
     assert rows[0]["password"] is False and rows[0]["login"] == "admin"
+
+
+def test_check_access_rights(rpc):
+    assert rpc("res.partner", "check_access_rights", ["unlink"]) is True
+    assert rpc("ir.model.data", "check_access_rights", ["read"],
+               {"raise_exception": False}) is True

@@ -75,3 +75,13 @@ def test_a_transaction_that_changes_rights_sees_its_own_change(run, member):
     assert run(change_then_read)
     # the rollback undid the change and its signal: the member keeps access
     assert run(lambda env: env["res.groups"].search_count([]), member) > 0
+
+
+def test_check_access_rights_answers_for_the_model(run, member):
+    def ask(env):
+        partners = env["res.partner"]
+        with pytest.raises(AccessError):
+            partners.check_access_rights("unlink")
+        return (partners.check_access_rights("unlink", raise_exception=False),
+                partners.check_access_rights("read"))
+    assert run(ask, member) == (False, True)
