@@ -97,3 +97,26 @@ def agora_served_run(agora_server_url: str, agora_served_db: str) -> Callable[..
 
     conninfo = url_for_database(agora_server_url, agora_served_db)
     return lambda work, uid=SUPERUSER_ID: run_committed(conninfo, work, uid)
+
+
+#: the password of ``agora_served_user``
+SERVED_USER_PASSWORD = "pw-one"
+
+
+@pytest.fixture
+def agora_served_user(agora_served_run: Callable[..., Any]) -> Iterator[tuple[int, str]]:
+    """``(uid, login)`` of a new internal user (group_user, password
+    ``SERVED_USER_PASSWORD``) on ``agora_served_db``; deactivated, its sessions ended,
+    after the test."""
+    import time
+
+    login = f"served-user-{time.monotonic_ns()}"
+    uid = agora_served_run(lambda env: env["res.users"].create({
+        "name": "Served User", "login": login, "password": SERVED_USER_PASSWORD,
+        "groups_id": [(6, 0, [env.ref("base.group_user").id])]}).id)
+    yield uid, login
+
+    def retire(env: Any) -> None:
+        env["res.users"].browse(uid).write({"active": False})
+        env.cr.execute("DELETE FROM http_session WHERE uid = %s", (uid,))
+    agora_served_run(retire)

@@ -17,12 +17,8 @@ def run(agora_served_run):
 
 
 @pytest.fixture
-def user(run):
-    login = f"session-user-{time.monotonic_ns()}"
-    uid = run(lambda env: env["res.users"].create(
-        {"name": "Session User", "login": login, "password": "first-secret"}).id)
-    yield uid, login
-    run(lambda env: env.cr.execute("DELETE FROM http_session WHERE uid = %s", (uid,)))
+def user(agora_served_user):
+    return agora_served_user
 
 
 def test_created_session_is_found_by_its_token_only(run, user):

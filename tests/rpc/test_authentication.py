@@ -3,13 +3,13 @@ hashing, yet password changes seen at once) and API keys used as the password.""
 
 from __future__ import annotations
 
-import time
 import xmlrpc.client
 
 import pytest
 
 from agora.orm.exceptions import AccessDenied
 from agora.rpc.authentication import CredentialChecker
+from agora.testing.pytest_plugin import SERVED_USER_PASSWORD
 from agora.testing.queries import assert_queries
 
 
@@ -19,38 +19,33 @@ def run(agora_served_run):
 
 
 @pytest.fixture
-def user(run):
-    login = f"rpc-auth-{time.monotonic_ns()}"
-    uid = run(lambda env: env["res.users"].create({
-        "name": "RPC User", "login": login, "password": "pw-one",
-        "groups_id": [(6, 0, [env.ref("base.group_user").id])]}).id)
-    yield uid, login
-    run(lambda env: env["res.users"].browse(uid).write({"active": False}))
+def user(agora_served_user):
+    return agora_served_user
 
 
 def test_verified_password_costs_one_query_and_no_hashing(run, user, monkeypatch):
     checker = CredentialChecker()
     uid = user[0]
-    assert run(lambda env: checker.check_uid_password(env, uid, "pw-one")) == uid
+    assert run(lambda env: checker.check_uid_password(env, uid, SERVED_USER_PASSWORD)) == uid
     import agora.rpc.authentication as module
     monkeypatch.setattr(module, "verify_password", lambda *a: pytest.fail("hashed again"))
 
     def again(env):
         with assert_queries(env.cr, 1):
-            return checker.check_uid_password(env, uid, "pw-one")
+            return checker.check_uid_password(env, uid, SERVED_USER_PASSWORD)
     assert run(again) == uid
 
 
 def test_memo_never_accepts_a_wrong_or_changed_password(run, user):
     checker = CredentialChecker()
     uid = user[0]
-    run(lambda env: checker.check_uid_password(env, uid, "pw-one"))
+    run(lambda env: checker.check_uid_password(env, uid, SERVED_USER_PASSWORD))
     for wrong in ("pw-two", "", None, 42):
         with pytest.raises(AccessDenied):
             run(lambda env, wrong=wrong: checker.check_uid_password(env, uid, wrong))
     run(lambda env: env["res.users"].browse(uid).write({"password": "pw-two"}))
     with pytest.raises(AccessDenied):
-        run(lambda env: checker.check_uid_password(env, uid, "pw-one"))
+        run(lambda env: checker.check_uid_password(env, uid, SERVED_USER_PASSWORD))
     assert run(lambda env: checker.check_uid_password(env, uid, "pw-two")) == uid
     run(lambda env: env["res.users"].browse(uid).write({"active": False}))
     with pytest.raises(AccessDenied):

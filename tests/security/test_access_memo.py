@@ -3,8 +3,6 @@ a change of rights committed by any transaction is seen by the very next one."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from agora.orm.exceptions import AccessError
@@ -17,13 +15,8 @@ def run(agora_served_run):
 
 
 @pytest.fixture
-def member(run):
-    login = f"memo-user-{time.monotonic_ns()}"
-    uid = run(lambda env: env["res.users"].create({
-        "name": "Memo User", "login": login,
-        "groups_id": [(6, 0, [env.ref("base.group_user").id])]}).id)
-    yield uid
-    run(lambda env: env["res.users"].browse(uid).write({"active": False}))
+def member(agora_served_user):
+    return agora_served_user[0]
 
 
 def test_warm_requests_run_no_access_query(run, member):
