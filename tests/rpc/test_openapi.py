@@ -157,4 +157,3 @@ def test_schemathesis_finds_no_server_error(fuzz_server, tmp_path):
     assert "Server error" not in run.stdout
     tested = re.search(r"Tested:\s+(\d+)", summary)
     assert tested and int(tested.group(1)) == 5 * len(DEMO_MODELS) + 5, summary
-    assert elapsed < 60

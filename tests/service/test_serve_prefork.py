@@ -81,15 +81,13 @@ def test_sigterm_finishes_request_in_flight_then_exits_0(start_server) -> None:
     wait_for(lambda: len(server.children()) == 3, 10, "2 HTTP + 1 cron worker expected")
     children = server.children()
     sock, rest = send_partial_request(server)
-    time.sleep(0.3)  # a worker has accepted the connection and waits for the body
+    time.sleep(1.0)  # a worker has accepted the connection and waits for the body
     server.process.terminate()
     time.sleep(0.5)
     assert server.process.poll() is None, "exited with a request in flight"
     response = finish_request(sock, rest)
     assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
-    start = time.monotonic()
     assert server.process.wait(5) == 0, server.log()
-    assert time.monotonic() - start < 5
     for pid in children:  # no worker left behind
         wait_for(lambda pid=pid: not _exists(pid), 2, f"worker {pid} still running")
 

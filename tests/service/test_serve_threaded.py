@@ -39,12 +39,10 @@ def test_cron_thread_runs_due_job(threaded: ServeProcess) -> None:
 def test_sigterm_finishes_request_in_flight_then_exits_0(start_server) -> None:
     server = start_server("--workers", "0", "--cron-workers", "0")
     sock, rest = send_partial_request(server)
-    time.sleep(0.3)  # the server has accepted the connection and waits for the body
+    time.sleep(1.0)  # the server has accepted the connection and waits for the body
     server.process.terminate()
     time.sleep(0.5)
     assert server.process.poll() is None, "exited with a request in flight"
     response = finish_request(sock, rest)
     assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
-    start = time.monotonic()
     assert server.process.wait(5) == 0
-    assert time.monotonic() - start < 5
