@@ -117,6 +117,8 @@ def agora_served_user(agora_served_run: Callable[..., Any]) -> Iterator[tuple[in
     yield uid, login
 
     def retire(env: Any) -> None:
+        from agora.http.sessions import SessionStore
+
         env["res.users"].browse(uid).write({"active": False})
-        env.cr.execute("DELETE FROM http_session WHERE uid = %s", (uid,))
+        SessionStore().delete_user_sessions(env.cr, uid)
     agora_served_run(retire)

@@ -2,9 +2,9 @@
 (record rules) and field ``groups``, for every non-superuser environment.
 
 Everything the policy learns is memoised: the user's groups (implied ones included) in
-one recursive query, the access lines of a model in one query, the rules of a model in
-one query, the user's companies, each evaluated rule domain per (user, model, operation,
-companies). A hot path therefore runs no access query after the first one of its kind.
+one recursive query, the user's rights on every model in one query, the rules of every
+model in one query, the user's companies, each evaluated rule domain per (user, model,
+operation, companies). A hot path therefore runs no access query after the first one of its kind.
 
 The memo is shared across transactions and threads of a process when the transaction
 read the access signal (``cr.cache_signal``, read with the registry signal at the start
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from agora.orm.registry import Registry
 
 _HOOKED = "__postcommit_hooked"
+#: the rights on a model without any access line: none
+_NO_PERMS = dict.fromkeys(OPERATIONS, False)
 
 
 class BaseAccessPolicy:
@@ -83,23 +85,29 @@ class BaseAccessPolicy:
     def check_model(self, env: Environment, model_name: str, operation: str) -> None:
         if operation not in OPERATIONS:
             raise ValueError(f"unknown access operation {operation!r}")
+        perms = self._model_perms(env).get(model_name, _NO_PERMS)
+        if not perms[operation]:
+            raise self._model_refusal(env, model_name, operation)
+
+    def _model_perms(self, env: Environment) -> dict[str, dict[str, bool]]:
+        """The user's rights on every model that has access lines, loaded in one query
+        (memoised per user): the first request of a process pays once, not per model."""
         memo = self._memo(env)
-        key = ("model", env.uid, model_name)
+        key = ("model_perms", env.uid)
         perms = memo.get(key)
         if perms is None:
             groups = self.user_group_ids(env)
             self._flush(env, "ir.model.access")
             env.cr.execute(SQL(
-                "SELECT bool_or(a.perm_read), bool_or(a.perm_write), bool_or(a.perm_create),"
-                " bool_or(a.perm_unlink) FROM ir_model_access AS a"
+                "SELECT m.model, bool_or(a.perm_read), bool_or(a.perm_write),"
+                " bool_or(a.perm_create), bool_or(a.perm_unlink) FROM ir_model_access AS a"
                 " JOIN ir_model AS m ON m.id = a.model_id"
-                " WHERE m.model = %s AND a.active"
-                " AND (a.group_id IS NULL OR a.group_id = ANY(%s))",
-                model_name, sorted(groups)))
-            row = env.cr.fetchone()
-            perms = memo[key] = dict(zip(OPERATIONS, (bool(v) for v in row), strict=True))
-        if not perms[operation]:
-            raise self._model_refusal(env, model_name, operation)
+                " WHERE a.active AND (a.group_id IS NULL OR a.group_id = ANY(%s))"
+                " GROUP BY m.model", sorted(groups)))
+            perms = memo[key] = {
+                row[0]: dict(zip(OPERATIONS, (bool(v) for v in row[1:]), strict=True))
+                for row in env.cr.fetchall()}
+        return perms
 
     def _model_refusal(self, env: Environment, model_name: str, operation: str) -> AccessError:
         model = env[model_name]
@@ -120,26 +128,28 @@ class BaseAccessPolicy:
 
     # -- record rules ------------------------------------------------------------------------
     def _model_rules(self, env: Environment, model_name: str) -> list[dict[str, Any]]:
-        """The active rules of a model (one query per transaction and model)."""
+        """The active rules of a model; the rules of every model are loaded in one query
+        (memoised), so the first request of a process pays once, not per model."""
         memo = self._memo(env)
-        key = ("rules", model_name)
-        rules = memo.get(key)
+        rules = memo.get("rules")
         if rules is None:
             self._flush(env, "ir.rule")
             env.cr.execute(SQL(
-                "SELECT r.id, r.name, r.domain_force, r.perm_read, r.perm_write,"
+                "SELECT m.model, r.id, r.name, r.domain_force, r.perm_read, r.perm_write,"
                 " r.perm_create, r.perm_unlink,"
                 " COALESCE(array_agg(rel.group_id) FILTER (WHERE rel.group_id IS NOT NULL),"
                 " '{}')"
                 " FROM ir_rule AS r JOIN ir_model AS m ON m.id = r.model_id"
                 " LEFT JOIN rule_group_rel AS rel ON rel.rule_group_id = r.id"
-                " WHERE m.model = %s AND r.active GROUP BY r.id ORDER BY r.id", model_name))
-            rules = memo[key] = [
-                {"id": row[0], "name": row[1] or f"rule {row[0]}", "domain": row[2],
-                 "perms": dict(zip(OPERATIONS, row[3:7], strict=True)),
-                 "groups": frozenset(row[7])}
-                for row in env.cr.fetchall()]
-        return rules
+                " WHERE r.active GROUP BY m.model, r.id ORDER BY r.id"))
+            rules = {}
+            for row in env.cr.fetchall():
+                rules.setdefault(row[0], []).append(
+                    {"id": row[1], "name": row[2] or f"rule {row[1]}", "domain": row[3],
+                     "perms": dict(zip(OPERATIONS, row[4:8], strict=True)),
+                     "groups": frozenset(row[8])})
+            memo["rules"] = rules
+        return rules.get(model_name, [])
 
     def _applicable_rules(self, env: Environment, model_name: str, operation: str
                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
