@@ -1,8 +1,9 @@
 """``agora serve``: the HTTP server (XML-RPC, JSON-RPC, web routes) and the cron workers.
 
 ``--workers 0`` (the default): one process, a thread per request and a cron thread, for
-development and small installs. ``--workers N``: N prefork HTTP processes (gunicorn) and
-``--cron-workers`` cron processes; SIGHUP replaces them all without dropping a request.
+development and small installs; SIGHUP restarts it in place (new code) without dropping
+a request. ``--workers N``: N prefork HTTP processes (gunicorn) and ``--cron-workers``
+cron processes; SIGHUP replaces them all without dropping a request.
 """
 
 from __future__ import annotations

@@ -149,3 +149,38 @@ def finish_request(sock: socket.socket, rest: bytes) -> bytes:
         chunks.append(chunk)
     sock.close()
     return b"".join(chunks)
+
+
+def keep_calling_during(server: ServeProcess, action: Callable[[], Any],
+                        clients: int = 2) -> tuple[list[int], list[BaseException], Any]:
+    """XML-RPC calls from ``clients`` threads, without pause, from before ``action()``
+    until 10 more calls succeeded after it: ``(results, failures, action's result)``."""
+    import threading
+
+    calls: list[int] = []
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        proxy = server.proxy("object")
+        while not stop.is_set():
+            try:
+                calls.append(proxy.execute_kw(server.db, 2, "admin", "res.partner",
+                                              "search_count", [[]]))
+            except (OSError, xmlrpc.client.Error) as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_for(lambda: len(calls) >= 10, 10, "the client made no calls")
+        outcome = action()
+        served_before = len(calls)
+        wait_for(lambda: len(calls) >= served_before + 10, 20,
+                 f"no calls after the action:\n{server.log()}")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+    return calls, failures, outcome

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import signal
-import threading
 import time
-import xmlrpc.client
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +14,7 @@ from tests.service.serving import (
     check_cron_runs_due_job,
     check_serves_xmlrpc,
     finish_request,
+    keep_calling_during,
     send_partial_request,
     wait_for,
 )
@@ -42,35 +41,13 @@ def test_cron_worker_runs_due_job(prefork: ServeProcess) -> None:
 
 def test_sighup_replaces_every_worker_without_a_failed_call(prefork: ServeProcess) -> None:
     before = prefork.children()
-    calls: list[int] = []
-    failures: list[BaseException] = []
-    stop = threading.Event()
 
-    def client() -> None:
-        proxy = prefork.proxy("object")
-        while not stop.is_set():
-            try:
-                count = proxy.execute_kw(prefork.db, 2, "admin", "res.partner",
-                                         "search_count", [[]])
-                calls.append(count)
-            except (OSError, xmlrpc.client.Error) as exc:
-                failures.append(exc)
-
-    threads = [threading.Thread(target=client) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    try:
-        wait_for(lambda: len(calls) >= 10, 10, "the client made no calls")
+    def reload() -> set[int]:
         prefork.process.send_signal(signal.SIGHUP)
-        after = wait_for(lambda: (lambda now: now if len(now) == 3 and not now & before
-                                  else None)(prefork.children()),
-                         20, f"workers not replaced:\n{prefork.log()}")
-        served_before = len(calls)
-        wait_for(lambda: len(calls) >= served_before + 10, 10, "no calls after the reload")
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(10)
+        return wait_for(lambda: (lambda now: now if len(now) == 3 and not now & before
+                                 else None)(prefork.children()),
+                        20, f"workers not replaced:\n{prefork.log()}")
+    _calls, failures, after = keep_calling_during(prefork, reload)
     assert not failures, failures[:3]
     logged = {int(pid) for pid in REQUEST_LINE.findall(prefork.log())}
     assert logged & after, "the new workers served no request"

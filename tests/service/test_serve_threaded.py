@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Iterator
 
@@ -13,6 +14,7 @@ from tests.service.serving import (
     check_cron_runs_due_job,
     check_serves_xmlrpc,
     finish_request,
+    keep_calling_during,
     send_partial_request,
     wait_for,
 )
@@ -46,3 +48,17 @@ def test_sigterm_finishes_request_in_flight_then_exits_0(start_server) -> None:
     response = finish_request(sock, rest)
     assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
     assert server.process.wait(5) == 0
+
+
+def test_sighup_restarts_in_place_without_a_failed_call(start_server) -> None:
+    server = start_server("--workers", "0", "--cron-workers", "0")
+
+    def restart() -> None:
+        server.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: server.log().count("Agora serving on") == 2, 20,
+                 f"no restart:\n{server.log()}")
+    _calls, failures, _ = keep_calling_during(server, restart)
+    assert not failures, failures[:3]
+    assert "restarting (SIGHUP)" in server.log()
+    assert server.process.poll() is None  # the same process (pid) keeps serving
+    check_serves_xmlrpc(server)
