@@ -24,6 +24,7 @@ from agora.http.routing import Controller, RouteInfo, collect_routes
 from agora.http.sessions import DEFAULT_LIFETIME, Session, SessionStore
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import AccessDenied, UserError
+from agora.orm.models import module_of_python_module
 from agora.rpc.marshal import to_wire
 
 _logger = logging.getLogger(__name__)
@@ -63,11 +64,16 @@ class Application:
         routes = collect_routes(list(controllers if controllers is not None
                                      else Controller.subclasses))
         self.endpoints: dict[str, tuple[RouteInfo, Any, Controller]] = {}
+        #: endpoint -> the addon that defines it: served only where that addon is installed
+        self.endpoint_addons: dict[str, str] = {}
         rules = []
         for index, (info, controller_class, name) in enumerate(routes):
             endpoint = f"{controller_class.__name__}.{name}.{index}"
             controller = controller_class()
             self.endpoints[endpoint] = (info, getattr(controller, name), controller)
+            addon = _addon_of(controller_class)
+            if addon is not None:
+                self.endpoint_addons[endpoint] = addon
             for path in info.paths:
                 rules.append(Rule(path, endpoint=endpoint, methods=info.methods))
         self.url_map = Map(rules)
@@ -108,6 +114,7 @@ class Application:
                     return controller.handle_error(request, exc)
             return exc.get_response()
         info, handler, controller = self.endpoints[endpoint]
+        request.addon = self.endpoint_addons.get(endpoint)
         if info.type == "json":
             response = self._dispatch_json(request, info, handler, arguments)
         else:
@@ -167,6 +174,9 @@ class Application:
 
         def work(cr: Cursor) -> Any:
             registry = registry_for(cr)
+            if request.addon is not None and request.addon not in getattr(
+                    registry, "modules", ()):
+                raise NotFound()  # the route's addon is not installed in this database
             request.db = db
             request.session = None
             uid, context = self._authenticate(request, info, cr)
@@ -241,3 +251,10 @@ class Application:
                                 secure=request.is_secure_transport, samesite="Lax")
         elif request.new_session is False:
             response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="Lax")
+
+
+def _addon_of(controller_class: type) -> str | None:
+    """The addon a controller class belongs to (None for the framework's own)."""
+    python_module = controller_class.__module__
+    addon = module_of_python_module(python_module)
+    return None if addon == python_module else addon

@@ -36,6 +36,8 @@ class HttpRequest(Request):
     db: str | None = None
     #: set by handlers: the session to send as cookie, or False to clear the cookie
     new_session: Session | bool | None = None
+    #: the addon whose controller serves this request (None: the framework's own)
+    addon: str | None = None
 
     @property
     def session_cookie(self) -> tuple[str, str] | None:

@@ -37,12 +37,12 @@ class MetaModel(type):
             return
         if "_name" not in attrs and "_inherit" not in attrs:
             raise TypeError(f"model class {name} needs _name or _inherit")
-        module = attrs.get("_module") or _module_of(attrs.get("__module__", ""))
+        module = attrs.get("_module") or module_of_python_module(attrs.get("__module__", ""))
         cls._module = module
         MetaModel.module_definitions.setdefault(module, []).append(cls)
 
 
-def _module_of(python_module: str) -> str:
+def module_of_python_module(python_module: str) -> str:
     """``agora.addons.sale.models.order`` -> ``sale``; a package registered by the module
     loader maps to its addon; anything else keeps its name."""
     parts = python_module.split(".")

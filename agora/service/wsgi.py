@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import logging
+
 from agora.conf import Settings
 from agora.db.manager import Databases
 from agora.db.url import resolve_db_url
 from agora.http.application import Application
+
+_logger = logging.getLogger(__name__)
 
 
 def load_controllers() -> None:
@@ -15,6 +21,29 @@ def load_controllers() -> None:
     import agora.rpc.rest  # noqa: F401
     import agora.rpc.routes_rpc  # noqa: F401
     import agora.rpc.routes_web  # noqa: F401
+
+    load_addon_controllers()
+
+
+def load_addon_controllers() -> None:
+    """Import the ``controllers`` package of every addon found: their routes exist in
+    every process, and the application serves each only on databases where its addon
+    is installed."""
+    from agora.modules.paths import discover, import_addon
+
+    for manifest in discover().values():
+        package = f"{manifest.python_package}.controllers"
+        try:
+            found = importlib.util.find_spec(package)
+        except ModuleNotFoundError:
+            found = None
+        if found is None:
+            continue
+        try:
+            import_addon(manifest)  # maps a pip package to its addon name first
+            importlib.import_module(package)
+        except ImportError as exc:  # e.g. a missing external dependency: serve the rest
+            _logger.warning("controllers of addon %s not loaded: %s", manifest.name, exc)
 
 
 def databases_from_settings(settings: Settings) -> Databases:
