@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agora.orm import access, api
+from agora.orm.exceptions import UserError
 from agora.orm.fields.base import MISSING
 
 if TYPE_CHECKING:
@@ -33,6 +34,19 @@ class DescribeMixin:
                 info = {key: value for key, value in info.items() if key in attributes}
             result[name] = info
         return result
+
+    @api.model
+    @api.readonly
+    def get_views(self: BaseModel, views: list[list[Any]],
+                  options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The view definitions the web client asks for: ``views`` is a list of
+        ``[view_id or False, view_type]``; answers ``{"views": {type: {arch, id, model}},
+        "models": {name: {"fields": ...}}}``. Views are data of the base module, which
+        the ORM does not import: the work is done by ``ir.ui.view``."""
+        if "ir.ui.view" not in self.env:
+            raise UserError(f"{self._name}.get_views: views are not available on this "
+                            "database (the base module is not installed)", model=self._name)
+        return self.env["ir.ui.view"]._get_views_for(self._name, views, options)
 
     @api.model
     def fields_get_keys(self: BaseModel) -> list[str]:

@@ -11,6 +11,7 @@ from agora.addons.base.models import (  # noqa: F401
     ir_sequence,
     ir_ui_menu,
     ir_ui_view,
+    ir_ui_view_get,
     res_company,
     res_country,
     res_currency,
