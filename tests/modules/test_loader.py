@@ -14,7 +14,7 @@ from agora.modules.graph import closure, load_order, with_auto_install
 from agora.modules.manifest import Manifest, ManifestError
 from agora.modules.paths import add_addons_paths
 from agora.orm.environment import SUPERUSER_ID, Environment
-from agora.testing.database import new_database, remove_database
+from agora.testing.database import new_database, remove_database, rolled_back_cursor
 
 ADDONS = Path(__file__).parent / "addons"
 
@@ -23,14 +23,10 @@ ADDONS = Path(__file__).parent / "addons"
 def cr(agora_server_url):
     add_addons_paths([ADDONS])
     name, conninfo = new_database(agora_server_url, prefix="agora_mod")
-    connection = connect(conninfo)
-    cursor = Cursor(connection)
     try:
-        yield cursor
+        with rolled_back_cursor(conninfo) as cursor:
+            yield cursor
     finally:
-        connection.rollback()
-        cursor.close()
-        connection.close()
         remove_database(agora_server_url, name)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.registry import Registry
+from agora.testing.database import rolled_back_cursor
 from agora.testing.queries import assert_queries as _assert_queries
 from tests.orm import models  # noqa: F401  (defines the test models)
 
@@ -22,18 +23,11 @@ def registry(agora_database, make_connection) -> Registry:
 
 
 @pytest.fixture
-def cr(registry, make_connection) -> Iterator:
-    from agora.db.cursor import Cursor
-    connection = make_connection()
-    cursor = Cursor(connection)
-    try:
+def cr(registry, agora_database) -> Iterator:
+    # One connection per test, closed after it (not at the end of the session, or a long
+    # run exhausts the server's max_connections).
+    with rolled_back_cursor(agora_database[1]) as cursor:
         yield cursor
-    finally:
-        connection.rollback()
-        cursor.close()
-        # One connection per test: close it now, not at the end of the session, or a long
-        # run exhausts the server's max_connections.
-        connection.close()
 
 
 @pytest.fixture
