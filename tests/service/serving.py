@@ -184,3 +184,16 @@ def keep_calling_during(server: ServeProcess, action: Callable[[], Any],
         for thread in threads:
             thread.join(10)
     return calls, failures, outcome
+
+
+def check_sigterm_finishes_request_in_flight(server: ServeProcess) -> None:
+    """SIGTERM while a request is half sent: the server waits for it, answers it, then
+    exits 0."""
+    sock, rest = send_partial_request(server)
+    time.sleep(1.0)  # a server process has accepted the connection and waits for the body
+    server.process.terminate()
+    time.sleep(0.5)
+    assert server.process.poll() is None, "exited with a request in flight"
+    response = finish_request(sock, rest)
+    assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
+    assert server.process.wait(5) == 0, server.log()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,9 +12,8 @@ from tests.service.serving import (
     ServeProcess,
     check_cron_runs_due_job,
     check_serves_xmlrpc,
-    finish_request,
+    check_sigterm_finishes_request_in_flight,
     keep_calling_during,
-    send_partial_request,
     wait_for,
 )
 
@@ -57,14 +55,7 @@ def test_sigterm_finishes_request_in_flight_then_exits_0(start_server) -> None:
     server = start_server("--workers", "2", "--cron-workers", "1")
     wait_for(lambda: len(server.children()) == 3, 10, "2 HTTP + 1 cron worker expected")
     children = server.children()
-    sock, rest = send_partial_request(server)
-    time.sleep(1.0)  # a worker has accepted the connection and waits for the body
-    server.process.terminate()
-    time.sleep(0.5)
-    assert server.process.poll() is None, "exited with a request in flight"
-    response = finish_request(sock, rest)
-    assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
-    assert server.process.wait(5) == 0, server.log()
+    check_sigterm_finishes_request_in_flight(server)
     for pid in children:  # no worker left behind
         wait_for(lambda pid=pid: not _exists(pid), 2, f"worker {pid} still running")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,9 +12,8 @@ from tests.service.serving import (
     ServeProcess,
     check_cron_runs_due_job,
     check_serves_xmlrpc,
-    finish_request,
+    check_sigterm_finishes_request_in_flight,
     keep_calling_during,
-    send_partial_request,
     wait_for,
 )
 
@@ -40,14 +38,7 @@ def test_cron_thread_runs_due_job(threaded: ServeProcess) -> None:
 
 def test_sigterm_finishes_request_in_flight_then_exits_0(start_server) -> None:
     server = start_server("--workers", "0", "--cron-workers", "0")
-    sock, rest = send_partial_request(server)
-    time.sleep(1.0)  # the server has accepted the connection and waits for the body
-    server.process.terminate()
-    time.sleep(0.5)
-    assert server.process.poll() is None, "exited with a request in flight"
-    response = finish_request(sock, rest)
-    assert response.startswith(b"HTTP/1.1 200") and b"<fault>" not in response, response
-    assert server.process.wait(5) == 0
+    check_sigterm_finishes_request_in_flight(server)
 
 
 def test_sighup_restarts_in_place_without_a_failed_call(start_server) -> None:
