@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
@@ -28,6 +28,7 @@ from agora.orm.models import module_of_python_module
 from agora.rpc.marshal import to_wire
 
 _logger = logging.getLogger(__name__)
+T = TypeVar("T")
 _request_logger = logging.getLogger("agora.http.requests")
 
 #: Largest request body accepted (JSON or XML-RPC); bigger ones get 413.
@@ -82,6 +83,18 @@ class Application:
             {(prefix, controller) for _info, _handler, controller in self.endpoints.values()
              for prefix in type(controller).url_prefixes
              if hasattr(controller, "handle_error")}, key=lambda item: -len(item[0]))
+
+    def run_as_superuser(self, db: str, work: Callable[[Environment], T], *,
+                         readonly: bool = False) -> T:
+        """``work(env)`` with a superuser environment on ``db``, in one transaction
+        (replayed on conflicts), the registry loaded or refreshed as needed."""
+        if self.databases is None:
+            raise NoDatabaseSelected("this server serves no database")
+        from agora.modules.registry_manager import registry_for
+
+        def unit(cr: Cursor) -> T:
+            return work(Environment(cr, SUPERUSER_ID, {}, registry=registry_for(cr)))
+        return self.databases.run(db, unit, readonly=readonly)
 
     def served_databases(self) -> list[str]:
         """The databases this server serves (``db.list``, ``/web/database/list``)."""

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from werkzeug.wrappers import Request
 
 from agora.http.sessions import Session, parse_cookie
-from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.orm.environment import Environment
 
 if TYPE_CHECKING:
     from agora.http.application import Application
@@ -52,14 +52,8 @@ class HttpRequest(Request):
 
     def run_in_database(self, db: str, work: Callable[[Environment], T], *,
                         readonly: bool = False) -> T:
-        """``work(env)`` with a superuser environment on ``db``, in one transaction
-        (replayed on conflicts); the registry is loaded or refreshed as needed."""
-        from agora.modules.registry_manager import registry_for
-
-        def unit(cr: Any) -> T:
-            registry = registry_for(cr)
-            return work(Environment(cr, SUPERUSER_ID, {}, registry=registry))
-        return self.app.databases.run(db, unit, readonly=readonly)
+        """``work(env)`` as superuser on ``db`` (see ``Application.run_as_superuser``)."""
+        return self.app.run_as_superuser(db, work, readonly=readonly)
 
     def csrf_token(self) -> str:
         """A token to put in forms this request renders (needs a session)."""

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from agora.db.cursor import Cursor
 from agora.http.controllers import VERSION_INFO
-from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.orm.environment import Environment
 from agora.orm.exceptions import AccessDenied, UserError
 from agora.rpc.dispatch import call_kw, is_readonly
 from agora.rpc.errors import InvalidArgumentsError
@@ -68,15 +67,7 @@ class RpcServices:
 
     # -- common -----------------------------------------------------------------------------
     def _run(self, db: str, work: Callable[[Environment], Any], readonly: bool = False) -> Any:
-        from agora.modules.registry_manager import registry_for
-
-        if self.app.databases is None:
-            raise UnknownServiceError("this server serves no database")
-
-        def unit(cr: Cursor) -> Any:
-            registry = registry_for(cr)
-            return work(Environment(cr, SUPERUSER_ID, {}, registry=registry))
-        return self.app.databases.run(_dbname(db), unit, readonly=readonly)
+        return self.app.run_as_superuser(_dbname(db), work, readonly=readonly)
 
     def login(self, args: list[Any]) -> int | bool:
         """uid, or False for wrong credentials (never an error)."""
