@@ -6,40 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from agora.http.controllers import VERSION_INFO
+from agora.http.login import close_session, open_session, session_info
 from agora.http.request import HttpRequest
 from agora.http.routing import Controller, route
-from agora.http.sessions import Session
-from agora.orm.environment import Environment
 from agora.orm.exceptions import AccessDenied
 from agora.rpc.dispatch import call_kw
 from agora.rpc.errors import InvalidArgumentsError
-
-
-def session_info(env: Environment, session: Session) -> dict[str, Any]:
-    """What ``/web/session/authenticate`` answers: ``uid`` and ``user_context`` first
-    (every client reads them), then the usual identity fields."""
-    user = env.user.sudo()
-    company = user.company_id
-    return {
-        "uid": user.id,
-        "user_context": dict(session.context),
-        "db": session.db,
-        "username": user.login,
-        "name": user.name,
-        "partner_id": user.partner_id.id,
-        "partner_display_name": user.partner_id.display_name,
-        "company_id": company.id,
-        "user_companies": {
-            "current_company": company.id,
-            "allowed_companies": {
-                str(c.id): {"id": c.id, "name": c.name}
-                for c in (user.company_ids | company)},
-        },
-        "is_system": user.has_group("base.group_system"),
-        "is_admin": user.has_group("base.group_erp_manager"),
-        **VERSION_INFO,
-    }
 
 
 def _text(params: dict[str, Any], name: str) -> str:
@@ -58,21 +30,8 @@ class WebSessionRoutes(Controller):
 
     @route("/web/session/authenticate", type="json", auth="none")
     def authenticate(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
-        db, login, password = _text(params, "db"), _text(params, "login"), params.get("password")
-        app = request.app
-        previous = request.session_cookie
-
-        def work(env: Environment) -> tuple[Session, dict[str, Any]]:
-            uid = app.credentials.login(env, login, password)
-            user_env = env(user=uid, su=False)
-            context = user_env["res.users"].context_get()
-            if previous is not None and previous[1] == db:  # a new login, a new token
-                app.sessions.delete(env.cr, Session(*previous))
-            session = app.sessions.create(env.cr, uid, login, context)
-            return session, session_info(user_env, session)
-        session, info = request.run_in_database(db, work)
-        request.new_session = session
-        return info
+        db, login = _text(params, "db"), _text(params, "login")
+        return open_session(request, db, login, params.get("password"))[1]
 
     @route("/web/session/get_session_info", type="json", auth="user")
     def get_session_info(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
@@ -84,15 +43,7 @@ class WebSessionRoutes(Controller):
 
     @route("/web/session/destroy", type="json", auth="none")
     def destroy(self, request: HttpRequest, params: dict[str, Any]) -> bool:
-        cookie = request.session_cookie
-        if cookie is not None:
-            session = Session(*cookie)
-            try:
-                request.run_in_database(
-                    cookie[1], lambda env: request.app.sessions.delete(env.cr, session))
-            except LookupError:
-                pass  # the database is gone: so is the session
-        request.new_session = False
+        close_session(request)
         return True
 
     @route("/web/session/change_password", type="json", auth="user")

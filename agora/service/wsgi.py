@@ -17,6 +17,7 @@ _logger = logging.getLogger(__name__)
 def load_controllers() -> None:
     """Import the modules whose controllers every server has (they register themselves)."""
     import agora.http.controllers  # noqa: F401
+    import agora.http.static  # noqa: F401
     import agora.rpc.json2  # noqa: F401
     import agora.rpc.rest  # noqa: F401
     import agora.rpc.routes_rpc  # noqa: F401

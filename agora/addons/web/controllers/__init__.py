@@ -1,0 +1,1 @@
+from agora.addons.web.controllers import home, login  # noqa: F401

@@ -1,0 +1,72 @@
+"""``/web/login`` (form with a database selector when several are served) and
+``/web/session/logout``.
+
+The form is posted before any session exists, so its CSRF check is a double submit: a
+random value in a SameSite=Strict cookie must come back in the form. Another site can
+make the browser post the form but can neither read nor set that cookie.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import quote
+
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Response
+
+from agora import exceptions, http
+from agora.addons.web.controllers.pages import render_page
+
+LOGIN_CSRF_COOKIE = "agora_login_csrf"
+
+
+def safe_redirect(target: str | None) -> str:
+    """Only paths of this site: ``//evil.example`` or ``https://...`` become ``/web``."""
+    if not target or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return "/web"
+    return target
+
+
+class Login(http.Controller):
+    @http.route("/web/login", methods=["GET", "POST"], auth="none", csrf=False)
+    def login(self, request: http.HttpRequest) -> Response:
+        databases = request.app.served_databases()
+        default_db = request.app.default_db or (databases[0] if len(databases) == 1 else "")
+        target = safe_redirect(request.values.get("redirect"))
+        values = {"login": "", "error": "", "redirect": target, "db": default_db,
+                  "databases": databases if request.app.list_db and len(databases) > 1 else []}
+        if request.method == "POST":
+            form = request.form
+            values["login"] = form.get("login", "")
+            values["db"] = form.get("db") or default_db
+            expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+            if not expected or not hmac.compare_digest(expected, form.get("csrf_token", "")):
+                values["error"] = "Your login form expired: please try again."
+            elif not values["db"] or values["db"] not in databases:
+                values["error"] = "Choose a database."
+            else:
+                try:
+                    http.open_session(request, values["db"], values["login"],
+                                      form.get("password", ""))
+                except exceptions.AccessDenied:
+                    values["error"] = "Wrong login or password."
+                else:
+                    response = redirect(target, code=303)
+                    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/web/login")
+                    return response
+        return self._form(values, status=200 if not values["error"] else 401)
+
+    def _form(self, values: dict, status: int) -> Response:
+        token = secrets.token_urlsafe(24)
+        response = render_page("login.html", status=status, csrf_token=token, **values)
+        response.set_cookie(LOGIN_CSRF_COOKIE, token, path="/web/login", httponly=True,
+                            samesite="Strict", max_age=3600)
+        return response
+
+    @http.route("/web/session/logout", methods=["GET", "POST"], auth="none", csrf=False)
+    def logout(self, request: http.HttpRequest) -> Response:
+        http.close_session(request)
+        return redirect("/web/login?redirect=" + quote(safe_redirect(request.args.get("redirect")), safe=""),
+                        code=303)
