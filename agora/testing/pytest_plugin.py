@@ -17,6 +17,7 @@ import pytest
 
 from agora.db.pool import connect
 from agora.db.url import url_for_database
+from agora.testing.browser import agora_browser, agora_page  # noqa: F401 (fixtures)
 from agora.testing.database import new_database, remove_database, server_url
 
 

@@ -4,7 +4,7 @@
     "summary": "Contacts, products and orders that show the ORM at work",
     "category": "Hidden",
     "depends": ["base"],
-    "data": ["security/ir.model.access.csv"],
+    "data": ["security/ir.model.access.csv", "views/demo_views.xml"],
     "demo": [],
     "license": "LGPL-3",
     "installable": True,

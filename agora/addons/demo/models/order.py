@@ -1,4 +1,5 @@
-from agora import api, fields, models
+from agora import api, exceptions, fields, models
+
 
 
 class DemoOrder(models.Model):
@@ -18,6 +19,21 @@ class DemoOrder(models.Model):
         for order in self:
             order.amount_total = sum(order.line_ids.mapped("subtotal"))
 
+    def action_confirm(self):
+        """Quotation -> sales order (the form's Confirm button)."""
+        for order in self:
+            if order.state != "draft":
+                raise exceptions.UserError(f"Order {order.name} is already confirmed.")
+            if not order.line_ids:
+                raise exceptions.UserError(f"Order {order.name} has no line: add a product first.")
+        self.write({"state": "sale"})
+        return True
+
+    def action_draft(self):
+        """Back to quotation (the form's "Set to Quotation" button)."""
+        self.write({"state": "draft"})
+        return True
+
 
 class DemoOrderLine(models.Model):
     _name = "demo.order.line"
@@ -28,6 +44,13 @@ class DemoOrderLine(models.Model):
     quantity = fields.Float(default=1.0)
     price_unit = fields.Monetary()
     subtotal = fields.Monetary(compute="_compute_subtotal", store=True)
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        # a new line takes the product's price; the user may change it afterwards
+        for line in self:
+            if line.product_id:
+                line.price_unit = line.product_id.list_price
 
     @api.depends("quantity", "price_unit")
     def _compute_subtotal(self):
