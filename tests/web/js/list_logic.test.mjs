@@ -10,7 +10,7 @@ const FIELDS = {
     tag_ids: { type: "many2many", string: "Tags" },
     line_ids: { type: "one2many", string: "Lines" },
     amount: { type: "monetary", string: "Amount", currency_field: "currency_id" },
-    currency_id: { type: "many2one", string: "Currency" },
+    currency_id: { type: "many2one", string: "Currency", relation: "res.currency" },
     qty: { type: "integer", string: "Quantity" },
     computed: { type: "float", string: "Computed", store: false },
     state: { type: "selection", string: "State", selection: [["draft", "Draft"], ["done", "Done"]] },
@@ -30,7 +30,7 @@ test("buildSpecification: many2one / tags / x2many ids / scalars / currency", ()
         tag_ids: { fields: { display_name: {} } },
         line_ids: {},
         amount: {},
-        currency_id: { fields: { display_name: {} } },
+        currency_id: { fields: { display_name: {}, symbol: {}, position: {} } },
     });
 });
 

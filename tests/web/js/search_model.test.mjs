@@ -131,7 +131,8 @@ test("removing facets (last one for Backspace)", () => {
     model.removeLastFacet();
     assert.deepEqual(model.getQuery().domain, [["state", "=", "draft"]]);
     model.removeFacet(0);
-    assert.deepEqual(model.getQuery(), { domain: [], context: {}, groupBy: [] });
+    const { domain, context, groupBy } = model.getQuery();
+    assert.deepEqual({ domain, context, groupBy }, { domain: [], context: {}, groupBy: [] });
     model.removeLastFacet(); // nothing left: no error
 });
 
@@ -154,5 +155,23 @@ test("filter context keys other than group_by reach the query context", () => {
         { id: 1, name: "x", label: "X", domain: "[]", context: { show_all: true }, groupId: 1 },
     ] });
     model.toggleFilter(1);
-    assert.deepEqual(model.getQuery(), { domain: [], context: { show_all: true }, groupBy: [] });
+    const { domain, context, groupBy } = model.getQuery();
+    assert.deepEqual({ domain, context, groupBy }, { domain: [], context: { show_all: true }, groupBy: [] });
+});
+
+test("the exported state brings the same facets and query back", () => {
+    const model = makeModel();
+    model.toggleFilter(1);
+    model.toggleFilter(4);
+    model.addFieldValue("name", "a", [["name", "ilike", "a"]]);
+    const query = model.getQuery();
+    const again = makeModel();
+    again.importState(query.searchState);
+    assert.deepEqual(again.getQuery(), query);
+    assert.deepEqual(again.facetDescriptions(), model.facetDescriptions());
+    model.toggleFilter(2); // the exported state is a copy
+    assert.deepEqual(again.getQuery(), query);
+    const other = new SearchModel({ parseDomain: fakeParseDomain, filters: [] });
+    other.importState(query.searchState); // filters unknown to this arch are dropped
+    assert.deepEqual(other.getQuery().domain, [["name", "ilike", "a"]]);
 });

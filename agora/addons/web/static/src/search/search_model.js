@@ -267,6 +267,27 @@ export class SearchModel {
         });
     }
 
+    // -- state (to restore the facets when the user comes back to this action) ---------------
+
+    /** A JSON-safe copy of the facets. */
+    exportState() {
+        return JSON.parse(JSON.stringify(this.facets));
+    }
+
+    /** Restore facets exported by exportState (of a model built from the same arch). */
+    importState(state) {
+        const known = (id) => id === null || Boolean(this.filterById(id));
+        this.facets = JSON.parse(JSON.stringify(state || [])).filter((facet) => {
+            if (facet.kind === "filter") {
+                return facet.filterIds.every(known);
+            }
+            if (facet.kind === "groupBy") {
+                return facet.items.every((item) => known(item.filterId));
+            }
+            return facet.kind === "field";
+        });
+    }
+
     // -- query ------------------------------------------------------------------------------
 
     _filterDomain(filter) {
@@ -298,6 +319,9 @@ export class SearchModel {
             }
         }
         delete context.group_by;
-        return { domain: andDomains(domains), context, groupBy };
+        // searchState is not part of the contract's query: the shell keeps the query of an
+        // action and passes it back as initialQuery, which brings the facets back.
+        return { domain: andDomains(domains), context, groupBy,
+            searchState: this.exportState() };
     }
 }

@@ -110,13 +110,19 @@ function readFilter(node, scope, id, groupId) {
 // -- the component --------------------------------------------------------------------------
 
 export function mountSearch(container, { resModel, arch, fields = {}, context = {}, env,
-                                         onSearch }) {
+                                         onSearch, initialQuery = null }) {
     const session = (env && env.session) || {};
     const scope = { uid: session.uid, context, ...context };
     const described = readArch(arch, fields, scope);
     const model = new SearchModel({ fields: described.fields, filters: described.filters,
         parseDomain, scope });
-    const fieldDefaults = model.applyDefaults(context);
+    // Coming back to an action restores its facets; a first visit applies the defaults.
+    let fieldDefaults = [];
+    if (initialQuery && initialQuery.searchState) {
+        model.importState(initialQuery.searchState);
+    } else {
+        fieldDefaults = model.applyDefaults(context);
+    }
 
     let proposals = [];
     let highlighted = 0;

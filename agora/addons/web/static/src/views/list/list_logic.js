@@ -29,10 +29,16 @@ export function buildSpecification(columns, fields) {
         } else {
             spec[column.name] = {};
         }
-        // A monetary amount needs its currency to be formatted.
-        const currency = field.currency_field;
-        if (field.type === "monetary" && currency && fields[currency] && !spec[currency]) {
-            spec[currency] = { fields: { display_name: {} } };
+    }
+    // A monetary amount needs its currency to be formatted; res.currency's symbol and
+    // position let formatValue write "€ 12.00" (a currency column of the arch included).
+    for (const column of columns) {
+        const field = column.kind === "field" ? fields[column.name] : null;
+        const currency = field && field.type === "monetary" ? field.currency_field : null;
+        if (currency && fields[currency]) {
+            spec[currency] = fields[currency].relation === "res.currency"
+                ? { fields: { display_name: {}, symbol: {}, position: {} } }
+                : { fields: { display_name: {} } };
         }
     }
     return spec;
