@@ -3,6 +3,7 @@ first screen needs no extra round trip; ``/web/action/load`` reads one action.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +20,15 @@ STYLESHEETS = ["css/web.css", "views/list/list.css", "views/form/form.css",
                "views/graph/graph.css", "search/search.css"]
 
 
+STATIC_SOURCE = Path(__file__).resolve().parent.parent / "static" / "src"
+
+
+def existing_stylesheets() -> list[str]:
+    # a view family may ship without styles: link only what exists (no 404 per page)
+    return [f"/web/static/src/{path}" for path in STYLESHEETS
+            if (STATIC_SOURCE / path).is_file()]
+
+
 def login_redirect(request: http.HttpRequest) -> Response:
     target = request.full_path.rstrip("?")
     return redirect(f"/web/login?redirect={quote(target, safe='')}", code=303)
@@ -30,7 +40,7 @@ class WebClient(http.Controller):
         info = http.session_info(request.env, request.session)
         info["databases"] = request.app.served_databases() if request.app.list_db else []
         return render_page("webclient.html", session_info=Markup(script_json(info)),
-                           stylesheets=[f"/web/static/src/{path}" for path in STYLESHEETS],
+                           stylesheets=existing_stylesheets(),
                            title="Agora")
 
     def handle_error(self, request: http.HttpRequest, exc: BaseException) -> Response | None:
