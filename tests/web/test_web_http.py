@@ -8,7 +8,6 @@ import re
 import requests
 
 
-
 def login_form(session: requests.Session, url: str, redirect: str = "/web") -> str:
     answer = session.get(f"{url}/web/login", params={"redirect": redirect})
     assert answer.status_code == 200
