@@ -147,7 +147,6 @@ export function mountSearch(container, { resModel, arch, fields = {}, context = 
     }, "▾");
     const root = h("div", { class: "ag-search" },
         h("div", { class: "ag-search-bar" },
-            h("span", { class: "ag-search-icon", "aria-hidden": "true" }, "🔍"),
             facetsEl, toggle),
         dropdown, panel);
     container.appendChild(root);
@@ -176,7 +175,7 @@ export function mountSearch(container, { resModel, arch, fields = {}, context = 
             class: `ag-facet ag-facet-${facet.kind}`, dataset: { index: String(index) },
         },
         h("span", { class: "ag-facet-title" },
-            facet.title || (facet.kind === "groupBy" ? "≡" : "⚲")),
+            facet.title || (facet.kind === "groupBy" ? "Group By" : "Filter")),
         h("span", { class: "ag-facet-values" }, joinLabels(facet.labels, facet.separator)),
         h("button", {
             class: "ag-facet-remove", type: "button", title: "Remove",

@@ -11,6 +11,8 @@ import { cellClass, cellContent, safeFormat } from "./list_cells.js";
 import * as L from "./list_logic.js";
 
 const GROUP_RECORDS_LIMIT = 80;
+// model -> Promise<boolean>: has the model an `active` field (archive/unarchive actions)?
+const HAS_ACTIVE = new Map();
 const OPTIONAL_STORAGE_PREFIX = "agora.list.optional:";
 
 // A few Font Awesome names archs use, drawn with plain characters (no icon font here).
@@ -58,6 +60,8 @@ class ListController {
         this.destroyed = false;
         this.optionalShown = this.readOptionalState();
         this.canCreate = options.create; // for the shell: create="0" hides "New"
+        this.hasActive = Boolean(this.fields.active);
+        this.checkActiveField();
 
         this.table = h("table", { class: "ag-list" });
         this.emptyEl = h("div", { class: "ag-list-empty", hidden: true });
@@ -144,6 +148,30 @@ class ListController {
         }
         const field = this.fields[column.name];
         return column.string || (field && field.string) || column.name;
+    }
+
+    /**
+     * get_views describes only the fields the archs use, so `active` is often missing from
+     * props.fields: ask fields_get once per model (in the background, not before the
+     * first render) whether the records can be archived.
+     */
+    checkActiveField() {
+        if (this.hasActive || !this.orm) {
+            return;
+        }
+        if (!HAS_ACTIVE.has(this.model)) {
+            HAS_ACTIVE.set(this.model, this.orm.call(this.model, "fields_get", [["active"]],
+                { attributes: ["type"] })
+                .then((description) => Boolean(description && description.active &&
+                    description.active.type === "boolean"))
+                .catch(() => false));
+        }
+        HAS_ACTIVE.get(this.model).then((hasActive) => {
+            if (hasActive && !this.destroyed) {
+                this.hasActive = true;
+                this.renderBulkActions();
+            }
+        });
     }
 
     // -- loading ----------------------------------------------------------------------------
@@ -649,7 +677,7 @@ class ListController {
             clear(this.buttonsSlot);
             return;
         }
-        const hasActive = Boolean(this.fields.active);
+        const hasActive = this.hasActive;
         replaceContent(this.buttonsSlot, h("div", { class: "ag-list-bulk" },
             h("span", { class: "ag-selection-count" }, `${ids.length} selected`),
             this.options.delete ? h("button", {
