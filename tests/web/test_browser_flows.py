@@ -107,8 +107,8 @@ def test_confirm_an_order_from_its_form(web, agora_served_run):
     web.wait_for_selector(f".ag-breadcrumb-current:has-text('{name}')")
     assert web.locator(".ag-breadcrumb").count() == 2  # Orders / <name>
     web.click("button[name=action_confirm]")
-    web.wait_for_selector("button[name=action_draft]")
-    assert web.locator("button[name=action_confirm]").count() == 0
+    web.wait_for_selector("button[name=action_draft]", state="visible")
+    assert not web.locator("button[name=action_confirm]").is_visible()
     assert "Sales order" in web.locator(".ag-statusbar .ag-active, .ag-statusbar [aria-current]"
                                         ).first.inner_text()
     assert agora_served_run(lambda env: env["demo.order"].browse(order_id).state) == "sale"
