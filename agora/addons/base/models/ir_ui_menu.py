@@ -57,9 +57,9 @@ class IrUiMenu(models.Model):
 
     # -- visibility ---------------------------------------------------------------------------
     @api.model
-    def _visible_menu_ids(self) -> set[int]:
-        """Ids of the active menus the current user may see: the menu's groups (if any)
-        intersect the user's, and every ancestor is visible too."""
+    def _visible_menus(self) -> IrUiMenu:
+        """The active menus the current user may see, in menu order: the menu's groups
+        (if any) intersect the user's, and every ancestor is visible too."""
         menus = self.sudo().search([])
         if self.env.uid == SUPERUSER_ID or "res.users" not in self.env:
             user_groups = None
@@ -70,33 +70,37 @@ class IrUiMenu(models.Model):
                    if user_groups is None or not menu.groups_id
                    or set(menu.groups_id.ids) & user_groups}
         by_id = {menu.id: menu for menu in menus}
-        visible: set[int] = set()
-        for menu_id in allowed:
-            path = [int(part) for part in (by_id[menu_id].parent_path or "").split("/")
-                    if part]
-            if all(ancestor in allowed for ancestor in path):
-                visible.add(menu_id)
-        return visible
+        visible = [menu for menu in menus if menu.id in allowed and all(
+            int(part) in allowed for part in (by_id[menu.id].parent_path or "").split("/")
+            if part)]
+        return self.sudo().browse([menu.id for menu in visible])
+
+    @api.model
+    def _visible_menu_ids(self) -> set[int]:
+        return set(self._visible_menus().ids)
 
     @api.model
     def load_menus(self) -> dict[str, Any]:
-        """The visible menu tree for the web client: ``{'root': {...}, id: {...}}``."""
-        visible = self._visible_menu_ids()
-        menus = self.sudo().browse(sorted(visible)).sorted()
+        """The visible menu tree for the web client: ``{'root': {...}, id: {...}}``.
+        Children come from the visible menus already read (no query per level)."""
+        menus = self._visible_menus()
         result: dict[Any, Any] = {}
         roots = []
-        for menu in menus:
+        for menu in menus:  # in menu order, so every children list is ordered too
             action = menu.action
+            parent_id = menu.parent_id.id or False
             result[menu.id] = {
                 "id": menu.id, "name": menu.name, "sequence": menu.sequence,
-                "parent_id": menu.parent_id.id or False,
-                "children": [child.id for child in menu.child_id.sorted()
-                             if child.id in visible],
+                "parent_id": parent_id, "children": [],
                 "action": f"{action._name},{action.id}" if action else False,
                 "web_icon": menu.web_icon or False,
                 "xmlid": "",
             }
-            if not menu.parent_id:
-                roots.append(menu.id)
+        for menu_id, entry in result.items():
+            parent = result.get(entry["parent_id"])
+            if parent is not None:
+                parent["children"].append(menu_id)
+            elif not entry["parent_id"]:
+                roots.append(menu_id)
         result["root"] = {"id": "root", "name": "root", "children": roots, "parent_id": False}
         return result
