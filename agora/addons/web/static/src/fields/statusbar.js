@@ -38,8 +38,9 @@ registerField("statusbar", (props) => {
         signature = sig;
         replaceContent(el, list.map(([key, label]) => h("button", {
             type: "button",
-            class: { "ag-statusbar-step": true, "ag-current": key === value, "ag-clickable": clickable },
+            class: { "ag-statusbar-step": true, "ag-current": key === value, "ag-active": key === value, "ag-clickable": clickable },
             dataset: { value: String(key) },
+            "aria-current": key === value ? "step" : null,
             "aria-checked": key === value ? "true" : "false",
             disabled: !clickable || key === value,
             onclick: () => {

@@ -10,7 +10,7 @@ import { h, replaceContent } from "../../core/dom.js";
 import { dialog as coreDialog } from "../../core/dialog.js";
 import { parseContext } from "../../core/pyeval.js";
 import { buildSpec } from "./spec.js";
-import { RecordModel } from "./record.js";
+import { RecordModel, fromServer, valuesToServer } from "./record.js";
 import { FormRenderer, attrsOf } from "./form_renderer.js";
 import { fieldState } from "./modifiers.js";
 
@@ -132,7 +132,7 @@ export class FormController {
                 if (!record) throw new Error("This record does not exist (any more).");
                 this.record.load(record);
             } else {
-                const answer = await this.env.orm.onchange(this.resModel, [], {}, [], this.spec, { context: this.context });
+                const answer = await this.defaults();
                 answerAt = performance.now();
                 this.record.loadDefaults(answer.value || {});
                 if (answer.warning) this.showWarning(answer.warning);
@@ -152,13 +152,29 @@ export class FormController {
         }
     }
 
+    /** A new record's values: onchange([]); default_get when the server has no onchange. */
+    async defaults() {
+        if (!this.onchangeMissing) {
+            try {
+                return await this.env.orm.onchange(this.resModel, [], {}, [], this.spec, { context: this.context });
+            } catch (error) {
+                if (!this.isMissingOnchange(error)) throw error;
+                this.onchangeMissing = true;
+                console.warn("onchange is not available on the server: defaults from default_get");
+            }
+        }
+        const names = Object.keys(this.spec).filter((n) => n !== "display_name");
+        const value = await this.env.orm.call(this.resModel, "default_get", [names], { context: this.context });
+        return { value };
+    }
+
     /** Re-read the record (after a button, or when the shell asks). */
     async reload() {
         if (this.record.resId) await this.load(this.record.resId);
     }
 
     // -- editing ------------------------------------------------------------------------
-    onFieldChange(name, value) {
+    onFieldChange(name, value, info) {
         const start = performance.now();
         if (!this.record.setValue(name, value)) return;
         this.editSeq.set(name, (this.editSeq.get(name) || 0) + 1);
@@ -166,18 +182,32 @@ export class FormController {
         this.renderer.update(this.record);
         this.updateControls();
         dispatchRendered("form-change", performance.now() - start);
-        this.enqueue(() => this.runOnchange([name]));
+        this.enqueue(() => this.runOnchange([name], info));
+    }
+
+    /** Is this error "the server has no onchange method"? (then the form works without). */
+    isMissingOnchange(error) {
+        return /'onchange' does not exist/.test(error?.message || "");
     }
 
     /** onchange for the fields just changed; the answer's values are applied unless the user edited them since. */
-    async runOnchange(fieldNames) {
+    async runOnchange(fieldNames, info) {
+        if (this.onchangeMissing) return;
+        if (info?.lineKey && info.fieldName && !info.removed && !info.added) {
+            await this.runLineOnchange(fieldNames[0], info);
+        }
         const seqBefore = new Map(this.editSeq);
         let answer;
         try {
             answer = await this.env.orm.onchange(this.resModel, this.record.resId ? [this.record.resId] : [],
                 this.record.getOnchangeValues(), fieldNames, this.spec, { context: this.context });
         } catch (error) {
-            this.dialog.showError(error);
+            if (this.isMissingOnchange(error)) {
+                this.onchangeMissing = true;
+                console.warn("onchange is not available on the server: computed values show after saving");
+            } else {
+                this.dialog.showError(error);
+            }
             return;
         }
         const start = performance.now();
@@ -192,6 +222,46 @@ export class FormController {
             dispatchRendered("form-change", performance.now() - start);
         }
         if (answer.warning) this.showWarning(answer.warning);
+    }
+
+    /**
+     * A line's own onchange (e.g. a product setting the line's price): onchange on the
+     * comodel with the line's values; its answer goes into that line only. The parent's
+     * onchange (totals) follows in runOnchange.
+     */
+    async runLineOnchange(name, info) {
+        const entry = this.schema.fields[name];
+        const line = (this.record.values[name] || []).find((l) => l.key === info.lineKey);
+        if (!entry || entry.kind !== "lines" || !line) return;
+        const values = valuesToServer(line.values, entry.sub);
+        if (line.id) values.id = line.id;
+        let answer;
+        try {
+            answer = await this.env.orm.onchange(entry.desc.relation, line.id ? [line.id] : [], values,
+                [info.fieldName], this.spec[name].fields, { context: this.context });
+        } catch (error) {
+            if (this.isMissingOnchange(error)) {
+                this.onchangeMissing = true;
+            } else {
+                this.dialog.showError(error);
+            }
+            return;
+        }
+        if (answer.warning) this.showWarning(answer.warning);
+        const lines = this.record.values[name] || [];
+        const index = lines.findIndex((l) => l.key === info.lineKey);
+        if (index < 0 || !answer.value) return;
+        const current = lines[index];
+        const next = { ...current.values };
+        for (const [field, raw] of Object.entries(answer.value)) {
+            if (field !== info.fieldName && entry.sub.fields[field]) next[field] = fromServer(raw, entry.sub.fields[field]);
+        }
+        const newLines = lines.slice();
+        newLines[index] = { ...current, values: next };
+        if (this.record.setValue(name, newLines)) {
+            this.renderer.update(this.record);
+            this.updateControls();
+        }
     }
 
     showWarning(warning) {
