@@ -14,8 +14,8 @@ import {
 } from "./graph_model.js";
 
 const WIDTH = 800;
-const HEIGHT = 400;
-const MARGIN = { top: 20, right: 20, bottom: 70, left: 70 };
+const HEIGHT = 420;
+const MARGIN = { top: 20, right: 20, bottom: 90, left: 70 };
 const MODES = [["bar", "Bar"], ["line", "Line"], ["pie", "Pie"]];
 
 function readArch(arch, fields) {
@@ -167,19 +167,22 @@ class GraphController {
         const stacked = this.mode === "bar" && this.stacked;
         const range = valueRange(series, stacked);
         const axis = niceTicks(range.min, range.max, 5);
-        const plotW = WIDTH - MARGIN.left - MARGIN.right;
+        // The left margin fits the longest tick label (about 7px a character at 12px).
+        const tickLabels = axis.ticks.map((tick) => this.formatMeasure(tick));
+        const left = Math.max(MARGIN.left, 16 + 7 * Math.max(...tickLabels.map((t) => t.length)));
+        const plotW = WIDTH - left - MARGIN.right;
         const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
         const y = (v) => MARGIN.top + plotH - ((v - axis.min) / (axis.max - axis.min)) * plotH;
         const band = plotW / labels.length;
-        const x = (i) => MARGIN.left + band * i + band / 2;
+        const x = (i) => left + band * i + band / 2;
         const nodes = [];
         // Grid lines and y ticks.
-        for (const tick of axis.ticks) {
-            nodes.push(svg("line", { class: "ag-graph-grid", x1: MARGIN.left, x2: WIDTH - MARGIN.right,
+        axis.ticks.forEach((tick, i) => {
+            nodes.push(svg("line", { class: "ag-graph-grid", x1: left, x2: WIDTH - MARGIN.right,
                 y1: y(tick), y2: y(tick) }));
-            nodes.push(svg("text", { class: "ag-graph-tick", x: MARGIN.left - 6, y: y(tick) + 4,
-                "text-anchor": "end" }, this.formatMeasure(tick)));
-        }
+            nodes.push(svg("text", { class: "ag-graph-tick", x: left - 6, y: y(tick) + 4,
+                "text-anchor": "end" }, tickLabels[i]));
+        });
         // Category labels, slanted when crowded.
         const slant = labels.length > 8 || labels.some((l) => l.length * 7 > band);
         labels.forEach((label, i) => {
@@ -196,9 +199,9 @@ class GraphController {
             nodes.push(...this.drawLines(labels, series, { y, x }));
         }
         // Axes on top of the bars.
-        nodes.push(svg("line", { class: "ag-graph-axis", x1: MARGIN.left, x2: WIDTH - MARGIN.right,
+        nodes.push(svg("line", { class: "ag-graph-axis", x1: left, x2: WIDTH - MARGIN.right,
             y1: y(Math.max(axis.min, Math.min(0, axis.max))), y2: y(Math.max(axis.min, Math.min(0, axis.max))) }));
-        nodes.push(svg("line", { class: "ag-graph-axis", x1: MARGIN.left, x2: MARGIN.left,
+        nodes.push(svg("line", { class: "ag-graph-axis", x1: left, x2: left,
             y1: MARGIN.top, y2: MARGIN.top + plotH }));
         return svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: "100%", role: "img",
             "aria-label": this.title(), class: `ag-graph-${this.mode}` }, nodes);

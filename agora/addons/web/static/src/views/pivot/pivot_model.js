@@ -33,7 +33,7 @@ export function measureChoices(fields) {
 export function groupableFields(fields) {
     const types = new Set(["char", "selection", "many2one", "boolean", "date", "datetime", "integer"]);
     return Object.entries(fields)
-        .filter(([, f]) => types.has(f.type) && (f.groupable ?? f.store) !== false)
+        .filter(([name, f]) => name !== "id" && types.has(f.type) && (f.groupable ?? f.store) !== false)
         .map(([name, f]) => ({ name, label: f.string || name, type: f.type }))
         .sort((a, b) => a.label.localeCompare(b.label));
 }
