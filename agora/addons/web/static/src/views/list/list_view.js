@@ -33,6 +33,13 @@ function helpText(html) {
     return (doc.body.textContent || "").trim();
 }
 
+/** An aggregate's text: an average of integers keeps its decimals. */
+function formatAggregate(value, field, op) {
+    const described = op === "avg" && field.type === "integer" ? { ...field, type: "float" }
+        : field;
+    return safeFormat(value || 0, described);
+}
+
 class ListController {
     constructor(container, props) {
         this.container = container;
@@ -566,10 +573,10 @@ class ListController {
         if (firstAggregate >= 0) {
             for (const column of this.visible.slice(firstAggregate)) {
                 const field = column.kind === "field" ? this.fields[column.name] : null;
-                const isAggregate = field && this.aggregates.some((a) => a.name === column.name);
-                const value = isAggregate ? node.group[column.name] : undefined;
+                const aggregate = field && this.aggregates.find((a) => a.name === column.name);
+                const value = aggregate ? node.group[column.name] : undefined;
                 cells.push(h("td", { class: cellClass(column, field) },
-                    value === undefined ? "" : safeFormat(value || 0, field)));
+                    value === undefined ? "" : formatAggregate(value, field, aggregate.op)));
             }
         }
         cells.push(h("td", { class: "ag-list-optional-cell" }));
@@ -594,7 +601,7 @@ class ListController {
             const field = this.fields[column.name];
             return h("td", { class: cellClass(column, field), title: aggregate.label || null,
                 dataset: { name: column.name } },
-            safeFormat(this.totals[column.name] || 0, field));
+            formatAggregate(this.totals[column.name], field, aggregate.op));
         });
         return h("tfoot", {}, h("tr", { class: "ag-list-totals" },
             h("td"), cells, h("td")));
