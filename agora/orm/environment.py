@@ -38,6 +38,11 @@ class Transaction:
         #: this transaction changed access rights: it must not use (nor fill) the memo
         #: shared across transactions
         self.access_dirty = False
+        #: computed fields a change on a new (in-memory) record invalidated: a new record
+        #: built on a saved one recomputes them instead of taking the saved value
+        self.new_dirty: set[Field] = set()
+        #: (field, new id) whose value the user set in an onchange: not recomputed
+        self.new_protected: set[tuple[Field, Any]] = set()
         self._flushing = False
 
     def clear(self) -> None:
@@ -48,6 +53,8 @@ class Transaction:
         self.protected.clear()
         self.access_cache.clear()
         self.access_dirty = False
+        self.new_dirty.clear()
+        self.new_protected.clear()
 
     def invalidate(self) -> None:
         """Drop cached values, keeping the ones still waiting to be written."""
@@ -73,7 +80,8 @@ class Transaction:
         if field.store and field.column:
             towrite = self.towrite[field.model_name]
             for id_ in ids:
-                towrite.setdefault(id_, {})[field.name] = value
+                if type(id_) is int:  # new (in-memory) records are never written
+                    towrite.setdefault(id_, {})[field.name] = value
 
     @contextmanager
     def protecting(self, fields: list[Field], ids: tuple[int, ...]) -> Iterator[None]:

@@ -19,6 +19,7 @@ from agora.orm.exceptions import (
 )
 from agora.orm.flush import modified
 from agora.orm.integrity import translate_integrity_error
+from agora.orm.newid import NewId
 
 if TYPE_CHECKING:
     from agora.orm.fields import Field
@@ -273,6 +274,10 @@ class CrudMixin:
         if not isinstance(vals, dict):
             raise InvalidValueError(f"{self._name}.write expects a dict", model=self._name)
         if not self._ids:
+            return True
+        if type(self._ids[0]) is NewId:
+            # new (in-memory) records: the values only go to the cache
+            self._write_new(vals)
             return True
         self.check_access("write")
         if access.active_policy(self.env) is not None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from agora.db.sql import SQL
 from agora.orm import access
 from agora.orm.exceptions import MissingError
+from agora.orm.newid import NewId
 from agora.orm.query import Query
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ class FetchMixin:
     def _fetch_field(self: BaseModel, field: Field) -> None:
         """Make ``field`` available in the cache for ``self`` (a single record) and as
         many records of its prefetch set as one batch allows."""
+        if type(self._ids[0]) is NewId:
+            self._fetch_new_field(field)
+            return
         if field.computed and not (field.store and self._is_stored_and_clean(field)):
             self._compute_batch(field)
             return
@@ -55,8 +59,9 @@ class FetchMixin:
         field_cache = field.cache_for(self.env)
         first = self._ids[0]
         ids = [first]
+        # new (in-memory) records in the prefetch set have no row to load
         candidates = (id_ for id_ in self._prefetch_ids
-                      if id_ != first and id_ not in field_cache)
+                      if id_ != first and id_ not in field_cache and type(id_) is not NewId)
         ids.extend(islice(dict.fromkeys(candidates), PREFETCH_MAX - 1))
         return ids
 

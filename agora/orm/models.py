@@ -19,8 +19,11 @@ from agora.orm.model_describe import DescribeMixin
 from agora.orm.model_fetch import FetchMixin
 from agora.orm.model_group import GroupMixin
 from agora.orm.model_hierarchy import HierarchyMixin
+from agora.orm.model_new import NewMixin
+from agora.orm.model_onchange import OnchangeMixin
 from agora.orm.model_search import SearchMixin
 from agora.orm.model_web import WebMixin
+from agora.orm.newid import NewId
 
 
 class MetaModel(type):
@@ -56,7 +59,7 @@ def module_of_python_module(python_module: str) -> str:
 
 
 class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, HierarchyMixin,
-                WebMixin, metaclass=MetaModel):
+                WebMixin, NewMixin, OnchangeMixin, metaclass=MetaModel):
     """Behaviour shared by every model; instances are recordsets."""
 
     _register = False
@@ -110,6 +113,8 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
         else:
             ids = tuple(ids)
         for id_ in ids:
+            if type(id_) is NewId:
+                continue
             if isinstance(id_, bool) or not isinstance(id_, int):
                 raise UnknownFieldError(f"{self._name}: invalid record id {id_!r}",
                                         model=self._name)
@@ -241,11 +246,15 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
         """The subset of these records that still exist in the database."""
         if not self._ids:
             return self
-        self.env.flush_all()
-        from agora.db.sql import SQL
-        self.env.cr.execute(SQL("SELECT id FROM %s WHERE id = ANY(%s)",
-                                SQL.identifier(self._table), list(self._ids)))
-        found = {row[0] for row in self.env.cr.fetchall()}
+        # new (in-memory) records exist as long as the transaction's cache does
+        found = {id_ for id_ in self._ids if type(id_) is NewId}
+        real = [id_ for id_ in self._ids if type(id_) is not NewId]
+        if real:
+            self.env.flush_all()
+            from agora.db.sql import SQL
+            self.env.cr.execute(SQL("SELECT id FROM %s WHERE id = ANY(%s)",
+                                    SQL.identifier(self._table), real))
+            found.update(row[0] for row in self.env.cr.fetchall())
         return self._browse(tuple(id_ for id_ in self._ids if id_ in found), self._prefetch_ids)
 
     def _ensure_exists(self) -> None:
@@ -283,8 +292,8 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
                 if value is _NOT_CACHED:
                     field.__get__(record, type(record))
                     value = field_cache[record._ids[0]]
-                if value:
-                    for id_ in (value,) if isinstance(value, int) else value:
+                if value or type(value) is NewId:  # a NewId is falsy
+                    for id_ in (value,) if isinstance(value, int | NewId) else value:
                         ids[id_] = None
             targets = tuple(ids)
             # Prefetch through the same field over all of self's prefetch set, so that

@@ -31,7 +31,7 @@ READONLY_METHODS = frozenset({
     "search", "search_read", "search_count", "read", "fields_get", "name_search",
     "read_group", "default_get", "web_search_read", "web_read", "exists", "name_get",
     "context_get", "check_object_reference", "fields_get_keys", "check_access_rights",
-    "get_views",
+    "get_views", "onchange",
 })
 
 

@@ -8,7 +8,10 @@ from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.registry import Registry
 from agora.testing.database import rolled_back_cursor
 from agora.testing.queries import assert_queries as _assert_queries
-from tests.orm import models  # noqa: F401  (defines the test models)
+from tests.orm import (
+    models,  # noqa: F401  (defines the test models)
+    onchange_models,  # noqa: F401  (the onchange tests' models)
+)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from agora.db.sql import check_identifier
 from agora.orm.fields.base import Field
+from agora.orm.newid import NewId
 
 if TYPE_CHECKING:
     from agora.orm.models import BaseModel
@@ -103,6 +104,8 @@ class Many2one(_Relational):
             return value._ids[0] if value._ids else None
         if isinstance(value, bool):
             raise self.invalid(value, f"a {self.comodel_name} id")
+        if type(value) is NewId:
+            return value
         if isinstance(value, int):
             if value <= 0:
                 raise self.invalid(value, f"a {self.comodel_name} id")
@@ -113,7 +116,7 @@ class Many2one(_Relational):
         raise self.invalid(value, f"a {self.comodel_name} id")
 
     def convert_to_record(self, value: Any, record: BaseModel) -> Any:
-        ids = (value,) if value else ()
+        ids = (value,) if value or type(value) is NewId else ()  # a NewId is falsy
         return record.env[self.comodel_name]._browse(ids, RelatedPrefetch(self, record))
 
     def convert_to_read(self, value: Any, record: BaseModel, use_display_name: bool = True) -> Any:
@@ -161,7 +164,8 @@ class _X2many(_Relational):
         if isinstance(value, BaseModel):
             return value._ids
         if isinstance(value, list | tuple) and all(
-                isinstance(v, int) and not isinstance(v, bool) for v in value):
+                (isinstance(v, int) and not isinstance(v, bool)) or type(v) is NewId
+                for v in value):
             return tuple(value)
         raise self.invalid(value, f"a list of {self.comodel_name} ids or commands")
 
