@@ -78,9 +78,11 @@ class Transaction:
             if pending:
                 pending.discard(id_)
         if field.store and field.column:
-            towrite = self.towrite[field.model_name]
-            for id_ in ids:
-                if type(id_) is int:  # new (in-memory) records are never written
+            # new (in-memory) records are never written
+            real = [id_ for id_ in ids if type(id_) is int]
+            if real:
+                towrite = self.towrite[field.model_name]
+                for id_ in real:
                     towrite.setdefault(id_, {})[field.name] = value
 
     @contextmanager

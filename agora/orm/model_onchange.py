@@ -82,9 +82,14 @@ class OnchangeMixin:
         try:
             if changed:
                 record._write_new(changed)
-                # the changed fields are compared with what the user set, not with
-                # the record before the change
-                baseline.update(_snapshot(record, {n: nodes[n] for n in changed if n in nodes}))
+                # a changed scalar is compared with what the user set, not with the
+                # record before the change; a changed x2many is always answered: its
+                # lines' computed values (subtotals) are not in the form's commands
+                for name in changed:
+                    baseline.pop(name, None)
+                scalars = {n: nodes[n] for n in changed
+                           if n in nodes and nodes[n].field.type not in _X2MANY}
+                baseline.update(_snapshot(record, scalars))
             handlers = self._onchange_handlers()
             for name in (list(nodes) if first_call else names):
                 for method in handlers.get(name, ()):
