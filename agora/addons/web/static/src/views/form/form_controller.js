@@ -51,20 +51,36 @@ export class FormController {
         this.spec = spec;
         this.schema = schema;
         this.record = new RecordModel(schema, { exclude: (name, entry, sch) => this.isNotWritten(name, entry, sch) });
-        this.renderer = new FormRenderer({
+        // Inputs commit on change (blur/Enter); typing alone already makes the record
+        // dirty so Save/Discard show up while the user types, as in Odoo.
+        this.typing = false;
+        this.renderer = this.makeRenderer();
+        this.buildControls();
+        this.view = h("div", { class: "ag-form-view" }, this.renderer.el);
+        replaceContent(container, this.view);
+    }
+
+    makeRenderer() {
+        const renderer = new FormRenderer({
             arch: this.arch,
             fields: this.fields,
             models: this.models,
-            schema,
-            spec,
+            schema: this.schema,
+            spec: this.spec,
             env: { ...this.env, dialog: this.dialog, models: this.models },
             context: this.context,
             readonly: !this.canEdit,
             onFieldChange: (name, value, info) => this.onFieldChange(name, value, info),
             onButton: (node) => this.onButton(node),
         });
-        this.buildControls();
-        replaceContent(container, h("div", { class: "ag-form-view" }, this.renderer.el));
+        renderer.el.addEventListener("input", (event) => {
+            if (event.target.closest(".ag-m2o, .ag-tags, .ag-x2many-add")) return; // searching, not editing
+            if (!this.typing) {
+                this.typing = true;
+                this.updateControls();
+            }
+        });
+        return renderer;
     }
 
     /** Fields never sent to web_save: readonly in the model or the arch (force_save aside). */
@@ -98,12 +114,26 @@ export class FormController {
         this.updateControls();
     }
 
+    isDirty() {
+        return this.typing || this.record.isDirty();
+    }
+
+    /** Commit the text of the focused input (Ctrl+S, or a save not caused by a click). */
+    commitFocused() {
+        const active = document.activeElement;
+        if (active && this.renderer.el.contains(active) && /^(INPUT|TEXTAREA)$/.test(active.tagName)
+            && !active.closest(".ag-m2o, .ag-tags")) {
+            active.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+        this.typing = false;
+    }
+
     updateControls() {
-        const dirty = this.record.isDirty() || (!this.record.resId && !this.inDialog);
+        const dirty = this.isDirty() || (!this.record.resId && !this.inDialog);
         this.saveButton.hidden = !dirty;
         this.discardButton.hidden = !dirty;
         this.deleteButton.hidden = !this.record.resId;
-        this.renderer.el.classList.toggle("ag-dirty", this.record.isDirty());
+        this.renderer.el.classList.toggle("ag-dirty", this.isDirty());
         const index = this.resIds.indexOf(this.record.resId);
         const showPager = this.resIds.length > 1 && index >= 0;
         this.pager.hidden = !showPager;
@@ -142,6 +172,7 @@ export class FormController {
             throw error;
         }
         this.resId = this.record.resId;
+        this.typing = false;
         this.renderer.invalid = new Set();
         this.renderer.update(this.record);
         this.updateControls();
@@ -176,7 +207,11 @@ export class FormController {
     // -- editing ------------------------------------------------------------------------
     onFieldChange(name, value, info) {
         const start = performance.now();
-        if (!this.record.setValue(name, value)) return;
+        this.typing = false;
+        if (!this.record.setValue(name, value)) {
+            this.updateControls();
+            return;
+        }
         this.editSeq.set(name, (this.editSeq.get(name) || 0) + 1);
         this.renderer.clearInvalid(name);
         this.renderer.update(this.record);
@@ -271,6 +306,7 @@ export class FormController {
 
     /** Saves when there is something to save. Returns true when the record is saved. */
     async save() {
+        this.commitFocused();
         if (this.renderer.hasParseErrors()) {
             this.dialog.notify("Some fields hold values that cannot be read; correct them first.", { type: "danger" });
             return false;
@@ -304,22 +340,25 @@ export class FormController {
     }
 
     async discard() {
+        this.typing = false;
         if (!this.record.resId) {
             // A new record: start again from the defaults.
             await this.load(false);
             return;
         }
         this.record.discard();
-        this.renderer.invalid = new Set();
-        // Parse errors are in the inputs only: rebuild the field widgets' text.
-        for (const input of this.renderer.el.querySelectorAll(".ag-parse-error")) input.classList.remove("ag-parse-error");
+        // Typed-but-uncommitted text and parse errors live in the inputs only: build
+        // fresh widgets from the saved values.
+        const old = this.renderer.el;
+        this.renderer = this.makeRenderer();
         this.renderer.update(this.record);
+        old.replaceWith(this.renderer.el);
         this.updateControls();
     }
 
     async canLeave() {
         return this.enqueue(async () => {
-            if (!this.record.isDirty() && !this.renderer.hasParseErrors()) return true;
+            if (!this.isDirty() && !this.renderer.hasParseErrors()) return true;
             return this.save();
         });
     }
@@ -378,7 +417,7 @@ export class FormController {
         // ask this controller's canLeave(), which queues too.
         const outcome = await this.enqueue(async () => {
             // The button works on the saved record: save first (also creates a new one).
-            if (this.record.isDirty() || !this.record.resId || attrs.special === "save") {
+            if (this.isDirty() || !this.record.resId || attrs.special === "save") {
                 if (!(await this.save())) return null;
             }
             if (attrs.special === "save") return { done: true };
