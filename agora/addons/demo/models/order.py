@@ -9,7 +9,7 @@ class DemoOrder(models.Model):
 
     name = fields.Char(required=True)
     contact_id = fields.Many2one("demo.contact", required=True)
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, default=fields.Date.today)
     state = fields.Selection([("draft", "Quotation"), ("sale", "Sales order")], default="draft")
     line_ids = fields.One2many("demo.order.line", "order_id")
     amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
