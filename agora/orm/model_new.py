@@ -71,11 +71,22 @@ class NewMixin:
                     for key in field.cache_keys():
                         cache[key][record._ids[0]] = ids
             else:
+                if field.type == "many2one" and isinstance(value, dict):
+                    value = self._new_target(field, value)
                 cache_value = field.convert_to_cache(value, self)
                 for key in field.cache_keys():
                     cache[key].update(dict.fromkeys(self._ids, cache_value))
             changed.append(field)
         self._new_modified(changed)
+
+    def _new_target(self: BaseModel, field: Field, values: dict[str, Any]) -> BaseModel:
+        """A many2one given as the values of its target (``{"id": saved id or False,
+        ...}``): a new record of the comodel, built on the saved one if any."""
+        comodel = self.env[field.comodel_name]
+        values = dict(values)
+        target_id = values.pop("id", False)
+        origin = comodel.browse(real_id(target_id)) if target_id else None
+        return comodel.new(values, origin=origin)
 
     def _new_modified(self: BaseModel, fields: list[Field]) -> None:
         """Drop, on every new record, the computed values depending (transitively) on

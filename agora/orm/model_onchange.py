@@ -164,7 +164,15 @@ def _clean_values(model: BaseModel, values: dict[str, Any], prefix: str) -> dict
         if name == "id":
             continue
         if field.type == "many2one" and isinstance(value, dict):
-            value = value.get("id") or False
+            # {id, display_name} is a reference; more keys are the values of the target
+            # as a form holds them (a line's parent): the target is a new record then
+            rest = {k: v for k, v in value.items() if k not in ("id", "display_name")}
+            if rest:
+                comodel = model.env[field.comodel_name]
+                value = {"id": value.get("id") or False,
+                         **_clean_values(comodel, rest, path)}
+            else:
+                value = value.get("id") or False
         elif field.type in _X2MANY and isinstance(value, list | tuple):
             comodel = model.env[field.comodel_name]
             value = [[*command[:2], _clean_values(comodel, command[2], path), *command[3:]]

@@ -324,3 +324,22 @@ def test_query_count_existing_record_does_not_grow_with_lines(env, data, count,
         result = order.onchange({"discount": 50.0}, ["discount"], SPEC)
     assert len(log) == 4
     assert len(result["value"]["line_ids"]) == count
+
+
+def test_line_onchange_with_the_parent_values(env, data):
+    """A line form sends its parent as the values the order form holds: the line is
+    computed against them (here the parent's unsaved discount)."""
+    order = data["order"]
+    values = {"order_id": {"id": order.id, "discount": 50.0}, "quantity": 2,
+              "price_unit": 0.0, "product_id": data["chair"].id}
+    result = env[LINE].onchange(values, ["product_id"],
+                                {"price_unit": {}, "subtotal": {}, "quantity": {}})
+    assert result == {"value": {"price_unit": 50.0, "subtotal": 50.0}}
+    values["order_id"] = {"id": False, "discount": 0.0}
+    result = env[LINE].onchange(values, [], {"subtotal": {}, "order_id": {}})
+    assert result == {"value": {"subtotal": 0.0, "order_id": False}}
+    with pytest.raises(UnknownFieldError) as info:
+        env[LINE].onchange({"order_id": {"id": False, "nope": 1}}, [], {})
+    assert info.value.field == "order_id.nope"
+    env.invalidate_all()
+    assert order.discount == 10.0
