@@ -88,7 +88,7 @@ def test_move_a_kanban_card(web, agora_served_run):
     card = web.locator(f".ag-kanban-record[data-id='{order_id}']")
     card.scroll_into_view_if_needed()
     assert card.evaluate("(el) => el.closest('.ag-kanban-group').dataset.group") == "draft"
-    target = web.locator(".ag-kanban-group[data-group='sale']")
+    target = web.locator(".ag-kanban-group[data-group='sale'] .ag-kanban-group-header")
     card.drag_to(target)
     web.wait_for_function(
         "(id) => document.querySelector(`.ag-kanban-group[data-group='sale'] "
