@@ -1,7 +1,6 @@
 from agora import api, exceptions, fields, models
 
 
-
 class DemoOrder(models.Model):
     _name = "demo.order"
     _description = "Sales order"

@@ -166,14 +166,26 @@ export class ActionManager {
         return rpc("/web/action/load", {action_id: actionRef});
     }
 
+    /**
+     * options: clearBreadcrumbs, viewType, resId, additionalContext (merged into the
+     * action's context, e.g. active_id for a button's action), onClose (called when a
+     * dialog action closes).
+     */
     async doAction(actionRef, options = {}) {
-        const action = await this.loadAction(actionRef);
+        let action = await this.loadAction(actionRef);
+        if (options.additionalContext && Object.keys(options.additionalContext).length) {
+            const context = {...parseContext(action.context, evalScope()), ...options.additionalContext};
+            action = {...action, context};
+        }
         switch (action.type) {
             case "ir.actions.act_window":
                 return action.target === "new" ? this.openDialogAction(action, options)
                     : this.openWindowAction(action, options);
             case "ir.actions.act_window_close":
-                this.closeDialog();
+                if (this.dialogs.length) {
+                    this.closeDialog();  // its onClose reloads what opened it
+                    return undefined;
+                }
                 return this.reload();
             case "ir.actions.act_url":
                 if (action.target === "self") {
@@ -221,7 +233,7 @@ export class ActionManager {
         await this.mountTop({replaceUrl: options.replaceUrl});
     }
 
-    async openDialogAction(action) {
+    async openDialogAction(action, {onClose} = {}) {
         const views = requestedViews(action);
         const loaded = await loadViews(action.res_model, views, false);
         const type = loaded.archs.form ? "form" : views[0][1];
@@ -232,6 +244,7 @@ export class ActionManager {
             buttons: [{label: "Close"}], onClose: () => {
                 controller?.destroy?.();
                 this.dialogs = this.dialogs.filter((entry) => entry !== handle);
+                onClose?.();
             }});
         this.dialogs.push(handle);
         const context = parseContext(action.context, evalScope());
@@ -241,7 +254,8 @@ export class ActionManager {
             domain: parseDomain(action.domain, evalScope()), context, groupBy: [], limit: 80,
             resId: action.res_id || false, resIds: action.res_id ? [action.res_id] : [],
             controlPanel: {buttons, pager: h("div")},
-            env: this.viewEnv({dialog: handle}),
+            inDialog: true,
+            env: this.viewEnv(),
         });
         return controller;
     }

@@ -7,7 +7,6 @@
 // (onchange, save, buttons) run one at a time through `this.queue` so a save waits for
 // the onchange of the field the user just left.
 import { h, replaceContent } from "../../core/dom.js";
-import { dialog as coreDialog } from "../../core/dialog.js";
 import { parseContext } from "../../core/pyeval.js";
 import { buildSpec } from "./spec.js";
 import { RecordModel, fromServer, valuesToServer } from "./record.js";
@@ -29,10 +28,9 @@ export class FormController {
         this.container = container;
         this.props = props;
         this.env = props.env;
-        // The action manager passes the dialog *handle* as env.dialog for views opened in a
-        // dialog (target="new"), so the dialog services are taken from core/dialog.js.
-        this.dialog = props.env.dialog?.showError ? props.env.dialog : coreDialog;
-        this.inDialog = !!(props.env.dialog && !props.env.dialog.showError) || !!props.inDialog;
+        this.dialog = props.env.dialog;
+        // a form opened by a target="new" action or a "Create and edit" dialog
+        this.inDialog = Boolean(props.inDialog);
         this.resModel = props.resModel;
         this.arch = props.arch;
         this.fields = props.fields || {};

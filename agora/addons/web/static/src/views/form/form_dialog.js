@@ -1,12 +1,11 @@
 // A record's form in a dialog (many2one "Create and edit..."): the comodel's default
 // form view from get_views, a nested FormController, Save / Discard in the footer.
 import { h } from "../../core/dom.js";
-import { dialog as coreDialog } from "../../core/dialog.js";
 import { parseArch } from "../../core/xml.js";
 import { FormController } from "./form_controller.js";
 
 export async function openFormDialog({ env, resModel, resId = false, title, context = {}, onSaved }) {
-    const dialog = env.dialog?.showError ? env.dialog : coreDialog;
+    const dialog = env.dialog;
     let views;
     try {
         views = await env.orm.call(resModel, "get_views", [], { views: [[false, "form"]], context });
