@@ -201,16 +201,15 @@ function separators() {
 
 function parseNumber(text, field) {
     const {group, decimal} = separators();
-    const cleaned = text.trim().split(group).join("").replace(/\s/g, "").split(decimal).join(".")
-        .replace(/[^\d.eE+\-]/g, "");
+    // group separators and spaces are noise ("1 234,5"); anything else must be a number
+    const cleaned = text.trim().split(group).join("").replace(/\s/g, "").split(decimal).join(".");
     if (cleaned === "") {
         return false;
     }
-    const value = Number(cleaned);
-    if (!Number.isFinite(value)) {
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) {
         throw new ParseError(`"${text}" is not a valid number for ${field.string || field.name || "this field"}`);
     }
-    return value;
+    return Number(cleaned);
 }
 
 /** The value of `text` typed for a field; throws ParseError naming the field. */

@@ -33,7 +33,7 @@ let requestId = 0;
 
 /** Number of RPCs in flight: the browser tests wait for it to reach 0. */
 export const rpcState = {pending: 0, count: 0};
-window.__agoraRpc = rpcState;
+globalThis.__agoraRpc = rpcState;  // the browser tests wait for pending === 0
 
 export async function rpc(url, params = {}) {
     rpcState.pending++;

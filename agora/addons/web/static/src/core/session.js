@@ -1,7 +1,8 @@
 // Who is logged in, read once from the page the server rendered (no extra RPC at start).
 
 function readSessionInfo() {
-    const node = document.getElementById("agora-session-info");
+    // outside a page (Node runs the unit tests) there is no session: an empty one
+    const node = typeof document === "undefined" ? null : document.getElementById("agora-session-info");
     return node ? JSON.parse(node.textContent) : {};
 }
 
@@ -26,14 +27,14 @@ const COMPANY_KEY = "agora.allowed_company_ids";
 /** Restrict the session to these companies (the first is the current one). */
 export function setCompanies(ids) {
     session.userContext.allowed_company_ids = ids;
-    sessionStorage.setItem(COMPANY_KEY, JSON.stringify(ids));
+    globalThis.sessionStorage?.setItem(COMPANY_KEY, JSON.stringify(ids));
 }
 
 function restoreCompanies() {
     const allowed = Object.keys(session.companies.allowed_companies || {}).map(Number);
     let ids;
     try {
-        ids = JSON.parse(sessionStorage.getItem(COMPANY_KEY) || "null");
+        ids = JSON.parse(globalThis.sessionStorage?.getItem(COMPANY_KEY) || "null");
     } catch {
         ids = null;
     }
