@@ -180,3 +180,34 @@ def test_form_with_200_lines_stays_responsive(web, agora_served_run):
           f"a line change {change['ms']:.1f} ms")
     assert first["ms"] < 1000
     assert change["ms"] < 100
+
+
+def test_company_switcher_for_a_multi_company_user(agora_page, agora_live_server,
+                                                   agora_served_run):
+    from agora.testing.browser import web_login
+
+    suffix = time.monotonic_ns() % 10**9
+    login = f"multi-{suffix}"
+
+    def create(env):
+        main = env.ref("base.main_company")
+        other = env["res.company"].create({"name": f"Branch {suffix}"})
+        env["res.users"].create({
+            "name": f"Multi {suffix}", "login": login, "password": "multi-pw",
+            "company_id": main.id, "company_ids": [(6, 0, [main.id, other.id])],
+            "groups_id": [(6, 0, [env.ref("base.group_user").id])]})
+        return main.name, other.name
+    main_name, other_name = agora_served_run(create)
+    page = agora_page
+    web_login(page, agora_live_server.url, login, "multi-pw")
+    switcher = page.locator(".ag-company-switcher")
+    assert switcher.locator(".ag-dropdown-toggle").inner_text() == main_name
+    switcher.locator(".ag-dropdown-toggle").click()
+    with page.expect_navigation():
+        switcher.locator(f"a:has-text('{other_name}')").click()
+    page.wait_for_selector("body.ag-ready")
+    # the other company is now the current one, the first company stays allowed
+    assert page.locator(".ag-company-switcher .ag-dropdown-toggle").inner_text() == other_name
+    page.locator(".ag-company-switcher .ag-dropdown-toggle").click()
+    checked = page.locator(".ag-company-switcher input[type=checkbox]:checked")
+    assert checked.count() == 2

@@ -112,3 +112,31 @@ def test_action_load_by_external_id_and_errors(agora_live_server, agora_served_d
     assert "demo.no_such_action" in missing["message"]
     bad = load(["x"])["error"]["data"]
     assert bad["name"] == "odoo.exceptions.ValidationError"
+
+
+def test_onchange_through_call_kw(agora_live_server, agora_served_db, agora_served_run):
+    """What the form sends when a line's product changes: the price comes from the
+    product (an @api.onchange handler), the subtotal from the compute."""
+    url = agora_live_server.url
+    client = requests.Session()
+    client.post(f"{url}/web/session/authenticate", json={"jsonrpc": "2.0", "params": {
+        "db": agora_served_db, "login": "admin", "password": "admin"}})
+    product_id, price = agora_served_run(lambda env: (
+        lambda product: (product.id, product.list_price))(
+        env["demo.product"].search([("list_price", ">", 0)], limit=1)))
+    spec = {"product_id": {"fields": {"display_name": {}}}, "quantity": {},
+            "price_unit": {}, "subtotal": {}}
+    answer = client.post(f"{url}/web/dataset/call_kw/demo.order.line/onchange", json={
+        "jsonrpc": "2.0", "params": {
+            "model": "demo.order.line", "method": "onchange",
+            "args": [[], {"product_id": product_id, "quantity": 3, "price_unit": 0},
+                     ["product_id"], spec],
+            "kwargs": {}}}).json()
+    value = answer["result"]["value"]
+    assert value["price_unit"] == price
+    assert value["subtotal"] == 3 * price
+    bad = client.post(f"{url}/web/dataset/call_kw/demo.order.line/onchange", json={
+        "jsonrpc": "2.0", "params": {
+            "model": "demo.order.line", "method": "onchange",
+            "args": [[], {"no_such_field": 1}, ["no_such_field"], spec], "kwargs": {}}}).json()
+    assert "no_such_field" in bad["error"]["data"]["message"]
