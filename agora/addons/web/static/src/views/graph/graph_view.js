@@ -307,7 +307,7 @@ function ensureStylesheet() {
 const descriptor = {
     type: "graph",
     display: "Graph",
-    icon: "📈",
+    icon: "◔",  // plain fonts (no emoji font on servers and CI) have it
     searchable: true,
     async mount(container, props) {
         ensureStylesheet();
