@@ -2,8 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-    renderTemplate, findCardTemplate, templateFieldNames, interpolate, truthy,
+    renderTemplate, findCardTemplate, templateFieldNames, interpolate,
 } from "../../../agora/addons/web/static/src/views/kanban/kanban_template.js";
+import { truthy } from "../../../agora/addons/web/static/src/core/pyeval.js";
 import {
     buildColumns, splitRecords, buildScope, buildSpec, parseGroupBy, canSplitClientSide,
 } from "../../../agora/addons/web/static/src/views/kanban/kanban_model.js";

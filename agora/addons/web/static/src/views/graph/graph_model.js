@@ -3,48 +3,9 @@
  * pie slice geometry. graph_view.js only draws what these return.
  */
 
-export const COUNT = "__count";
-const NUMERIC = new Set(["integer", "float", "monetary"]);
+import { COUNT, measureChoices, measureSpec, valueKey, valueLabel } from "../group_values.js";
 
-/** read_group field spec of a measure; null for the count. */
-export function measureSpec(name, field) {
-    if (name === COUNT) {
-        return null;
-    }
-    return field && NUMERIC.has(field.type) ? `${name}:sum` : name;
-}
-
-export function measureChoices(fields) {
-    const choices = Object.entries(fields)
-        .filter(([name, f]) => NUMERIC.has(f.type) && f.store !== false && name !== "id")
-        .map(([name, f]) => ({ name, label: f.string || name }))
-        .sort((a, b) => a.label.localeCompare(b.label));
-    return [...choices, { name: COUNT, label: "Count" }];
-}
-
-function valueKey(raw) {
-    if (Array.isArray(raw)) {
-        return String(raw[0]);
-    }
-    return raw === null || raw === undefined ? "false" : String(raw);
-}
-
-function valueLabel(raw, field) {
-    if (Array.isArray(raw)) {
-        return String(raw[1]);
-    }
-    if (raw === false || raw === null || raw === undefined) {
-        return field && field.type === "boolean" ? "No" : "None";
-    }
-    if (raw === true) {
-        return "Yes";
-    }
-    if (field && field.type === "selection") {
-        const option = (field.selection || []).find(([key]) => key === raw);
-        return option ? option[1] : String(raw);
-    }
-    return String(raw);
-}
+export { COUNT, measureChoices, measureSpec };
 
 /**
  * {labels: [label], series: [{label, values: [number]}]} from read_group rows.

@@ -297,20 +297,12 @@ function round(n) {
 }
 
 /** Load this view's stylesheet once (the page only links css/web.css). */
-function ensureStylesheet() {
-    const href = new URL("./graph.css", import.meta.url).href;
-    if (![...document.querySelectorAll("link[rel=stylesheet]")].some((l) => l.href === href)) {
-        document.head.append(h("link", { rel: "stylesheet", href }));
-    }
-}
-
 const descriptor = {
     type: "graph",
     display: "Graph",
     icon: "◔",  // plain fonts (no emoji font on servers and CI) have it
     searchable: true,
     async mount(container, props) {
-        ensureStylesheet();
         const controller = new GraphController(container, props);
         await controller.load();
         return controller;

@@ -17,6 +17,9 @@
  * falsy / empty text so a template written for Odoo's richer scope still renders.
  */
 
+import {truthy} from "../../core/pyeval.js";
+
+
 // Elements copied as they are. Anything else (script, style, iframe, form, button,
 // unknown tags...) is dropped together with its content.
 const ALLOWED_TAGS = new Set([
@@ -204,17 +207,6 @@ export function toText(value) {
             : "value" in value ? toText(value.value) : "";
     }
     return String(value);
-}
-
-/** Python truthiness: empty strings, 0, empty lists/dicts are false. */
-export function truthy(value) {
-    if (Array.isArray(value)) {
-        return value.length > 0;
-    }
-    if (value && typeof value === "object") {
-        return Object.keys(value).length > 0;
-    }
-    return Boolean(value);
 }
 
 function classString(value) {

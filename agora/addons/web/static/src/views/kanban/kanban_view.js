@@ -429,20 +429,12 @@ function warnOnce(error, expr) {
 }
 
 /** Load this view's stylesheet once (the page only links css/web.css). */
-function ensureStylesheet() {
-    const href = new URL("./kanban.css", import.meta.url).href;
-    if (![...document.querySelectorAll("link[rel=stylesheet]")].some((l) => l.href === href)) {
-        document.head.append(h("link", { rel: "stylesheet", href }));
-    }
-}
-
 const descriptor = {
     type: "kanban",
     display: "Kanban",
     icon: "▦",
     searchable: true,
     async mount(container, props) {
-        ensureStylesheet();
         const controller = new KanbanController(container, props);
         await controller.load();
         return controller;

@@ -9,25 +9,9 @@
  * `results` is a Map "i,j" → groups.
  */
 
-export const COUNT = "__count";
-const NUMERIC = new Set(["integer", "float", "monetary"]);
+import { COUNT, measureChoices, measureSpec, valueKey, valueLabel } from "../group_values.js";
 
-/** read_group field spec of a measure ("amount" → "amount:sum"); null for the count. */
-export function measureSpec(name, field) {
-    if (name === COUNT) {
-        return null;
-    }
-    return field && NUMERIC.has(field.type) ? `${name}:sum` : name;
-}
-
-/** Measures a user may pick: stored numeric fields (+ Count). */
-export function measureChoices(fields) {
-    const choices = Object.entries(fields)
-        .filter(([name, f]) => NUMERIC.has(f.type) && f.store !== false && name !== "id")
-        .map(([name, f]) => ({ name, label: f.string || name }))
-        .sort((a, b) => a.label.localeCompare(b.label));
-    return [...choices, { name: COUNT, label: "Count" }];
-}
+export { COUNT, measureChoices, measureSpec, valueKey, valueLabel };
 
 /** Fields a header may be expanded by. */
 export function groupableFields(fields) {
@@ -39,30 +23,6 @@ export function groupableFields(fields) {
 }
 
 /** Key of a group value within its level (many2one by id). */
-export function valueKey(raw) {
-    if (Array.isArray(raw)) {
-        return String(raw[0]);
-    }
-    return raw === null || raw === undefined ? "false" : String(raw);
-}
-
-/** Header label of a group value. Date groups come labelled by the server. */
-export function valueLabel(raw, field) {
-    if (Array.isArray(raw)) {
-        return String(raw[1]);
-    }
-    if (raw === false || raw === null || raw === undefined) {
-        return field && field.type === "boolean" ? "No" : "None";
-    }
-    if (raw === true) {
-        return "Yes";
-    }
-    if (field && field.type === "selection") {
-        const option = (field.selection || []).find(([key]) => key === raw);
-        return option ? option[1] : String(raw);
-    }
-    return String(raw);
-}
 
 const pathKey = (path) => JSON.stringify(path);
 

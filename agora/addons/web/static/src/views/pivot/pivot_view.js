@@ -324,20 +324,12 @@ class PivotController {
 }
 
 /** Load this view's stylesheet once (the page only links css/web.css). */
-function ensureStylesheet() {
-    const href = new URL("./pivot.css", import.meta.url).href;
-    if (![...document.querySelectorAll("link[rel=stylesheet]")].some((l) => l.href === href)) {
-        document.head.append(h("link", { rel: "stylesheet", href }));
-    }
-}
-
 const descriptor = {
     type: "pivot",
     display: "Pivot",
     icon: "⊞",
     searchable: true,
     async mount(container, props) {
-        ensureStylesheet();
         const controller = new PivotController(container, props);
         await controller.load();
         return controller;
