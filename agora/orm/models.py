@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from agora.orm.environment import Environment
 from agora.orm.exceptions import MissingError, UnknownFieldError
 from agora.orm.fields import Field
+from agora.orm.model_archive import ArchiveMixin
 from agora.orm.model_crud import CrudMixin
 from agora.orm.model_describe import DescribeMixin
 from agora.orm.model_fetch import FetchMixin
@@ -59,7 +60,7 @@ def module_of_python_module(python_module: str) -> str:
 
 
 class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, HierarchyMixin,
-                WebMixin, NewMixin, OnchangeMixin, metaclass=MetaModel):
+                WebMixin, NewMixin, OnchangeMixin, ArchiveMixin, metaclass=MetaModel):
     """Behaviour shared by every model; instances are recordsets."""
 
     _register = False

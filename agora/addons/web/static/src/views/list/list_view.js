@@ -818,11 +818,12 @@ class ListController {
         await this.reload();
     }
 
-    /** Archive/unarchive by writing `active` (the server has no action_archive). */
+    /** Archive/unarchive through the model's methods (the model may name its active
+     *  field otherwise, or refuse). */
     async setActiveSelected(active) {
         const ids = [...this.selection];
         try {
-            await this.orm.write(this.model, ids, { active });
+            await this.orm.call(this.model, active ? "action_unarchive" : "action_archive", [ids]);
             this.selection.clear();
         } catch (error) {
             this.showError(error);
