@@ -211,3 +211,33 @@ def test_company_switcher_for_a_multi_company_user(agora_page, agora_live_server
     page.locator(".ag-company-switcher .ag-dropdown-toggle").click()
     checked = page.locator(".ag-company-switcher input[type=checkbox]:checked")
     assert checked.count() == 2
+
+
+def test_a_filter_chosen_while_the_list_loads_is_applied(web, agora_served_run):
+    """A person may click a filter before the first page arrives: the click must not be
+    lost (the view is told once it is mounted)."""
+    drafts = agora_served_run(lambda env: env["demo.order"].search_count(
+        [("state", "=", "draft")]))
+    held = []
+    def hold_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # the first page's answer waits until we say so
+    web.route("**/web_search_read", hold_first)
+    web.click(".ag-navbar-home")
+    web.click(".ag-app-tile:has-text('Sales')")  # opens its first menu: Orders
+    for _ in range(200):  # the request leaves the page asynchronously
+        if held:
+            break
+        web.wait_for_timeout(25)
+    assert held, "the list asked for its first page"
+    web.click(".ag-search-toggle")
+    web.click("text=Quotations")
+    web.wait_for_selector(".ag-facet")
+    held[0].continue_()
+    web.wait_for_function("(n) => document.querySelector('.ag-pager-total')?.textContent"
+                          " === String(n) && window.__agoraRpc.pending === 0", arg=drafts)
+    states = web.eval_on_selector_all(".ag-data-row td[data-name=state]",
+                                      "(cells) => cells.map((c) => c.textContent)")
+    assert states and set(states) == {"Quotation"}

@@ -397,6 +397,14 @@ export class ActionManager {
         const actionContext = parseContext(entry.action.context, evalScope({active_id: false}));
         const actionDomain = parseDomain(entry.action.domain, evalScope());
         let query = entry.query || {domain: [], context: {}, groupBy: []};
+        const searchProps = (newQuery) => ({
+            domain: [...actionDomain, ...(newQuery.domain || [])],
+            context: {...actionContext, ...(newQuery.context || {})},
+            groupBy: newQuery.groupBy || [],
+        });
+        // the search may change while the view still loads its first page: the view is
+        // told once it is mounted (see below), so no click is lost
+        let mounted = null;
         if (descriptor.searchable !== false && MULTI_RECORD.has(entry.viewType)) {
             const search = await loadSearch();
             if (search && entry.loaded.archs.search) {
@@ -409,11 +417,7 @@ export class ActionManager {
                     env: this.viewEnv(),
                     onSearch: (newQuery) => {
                         entry.query = newQuery;
-                        this.controller?.update({
-                            domain: [...actionDomain, ...(newQuery.domain || [])],
-                            context: {...actionContext, ...(newQuery.context || {})},
-                            groupBy: newQuery.groupBy || [],
-                        });
+                        mounted?.update(searchProps(newQuery));
                     },
                 });
                 query = entry.query || this.searchController.getQuery();
@@ -426,9 +430,7 @@ export class ActionManager {
                 arch: archElement,
                 fields: entry.loaded.models[entry.action.res_model] || {},
                 models: entry.loaded.models,
-                domain: [...actionDomain, ...(query.domain || [])],
-                context: {...actionContext, ...(query.context || {})},
-                groupBy: query.groupBy || [],
+                ...searchProps(query),
                 limit: entry.action.limit || 80,
                 resId: entry.resId || false,
                 resIds: entry.resIds || [],
@@ -436,6 +438,10 @@ export class ActionManager {
                 controlPanel: {buttons: panel.slots.buttons, pager: panel.slots.pager},
                 env: this.viewEnv(),
             });
+            mounted = this.controller;
+            if (entry.query && entry.query !== query && this.stack[this.stack.length - 1] === entry) {
+                await this.controller.update(searchProps(entry.query));
+            }
         } catch (error) {
             replaceContent(viewElement, h("p", {class: "ag-empty ag-error"}, error.message || String(error)));
             showError(error);
