@@ -29,6 +29,15 @@ def renders(page, view: str) -> list[dict]:
 def open_menu(page, app: str, menu: str) -> None:
     """From anywhere: home, the app's tile, then one of its menus."""
     page.click(".ag-navbar-home")
-    page.click(f".ag-app-tile:has-text('{app}')")
-    page.click(f".ag-navbar-menus >> text={menu}")
-    page.wait_for_selector(".ag-view")
+    # The tile opens the app's first action; each click waits for a view that did not
+    # exist before it, or a test could type into a view just before its successor
+    # replaces it.
+    click_for_new_view(page, f".ag-app-tile:has-text('{app}')")
+    click_for_new_view(page, f".ag-navbar-menus >> text={menu}")
+
+
+def click_for_new_view(page, selector: str) -> None:
+    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
+    page.click(selector)
+    page.wait_for_selector(".ag-view:not([data-stale])")
+    page.wait_for_function("() => window.__agoraRpc.pending === 0")
