@@ -20,6 +20,7 @@ from agora.orm.exceptions import (
 from agora.orm.flush import modified
 from agora.orm.integrity import translate_integrity_error
 from agora.orm.newid import NewId
+from agora.orm.x2many_batch import write_new_x2many
 
 if TYPE_CHECKING:
     from agora.orm.fields import Field
@@ -248,7 +249,8 @@ class CrudMixin:
                     field_cache.pop(id_, None)
         self._invalidate_inverse_relations([fields[n] for n in given])
         modified(records, [fields[n] for n in given if n not in _LOG_FIELDS], create=True)
-        for record, later in zip(records, later_by_record, strict=True):
+        remaining = write_new_x2many(records, later_by_record, _normalize_commands)
+        for record, later in zip(records, remaining, strict=True):
             if later:
                 record._write_later(later)
         if self._parent_store:
@@ -377,11 +379,19 @@ class CrudMixin:
         record_id = self._ids[0]
         if field.type == "one2many":
             inverse = field.inverse_name
-            for command in commands:
+            # consecutive CREATEs become one create() call: one INSERT for all the lines
+            pending: list[dict[str, Any]] = []
+            for command in [*commands, (None, 0, 0)]:
                 code = command[0]
                 if code == Command.CREATE:
-                    comodel.create({**command[2], inverse: record_id})
-                elif code == Command.UPDATE:
+                    pending.append({**command[2], inverse: record_id})
+                    continue
+                if pending:
+                    comodel.create(pending)
+                    pending = []
+                if code is None:
+                    break
+                if code == Command.UPDATE:
                     comodel.browse(command[1]).write(command[2])
                 elif code == Command.DELETE:
                     comodel.browse(command[1]).exists().unlink()
