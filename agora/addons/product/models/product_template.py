@@ -1,0 +1,118 @@
+"""The product as sold and bought: one template, one variant (variants are not in scope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agora import api, fields, models
+
+# Prices have no decimal.precision model yet: two decimals, as Odoo's default "Product Price"
+PRICE_DIGITS = (16, 2)
+# What a template passes down to its variant rather than storing itself
+VARIANT_FIELDS = ("default_code", "barcode")
+
+
+class ProductTemplate(models.Model):
+    _name = "product.template"
+    _description = "Product"
+    _order = "priority desc, name, id"
+
+    name = fields.Char(required=True, index=True)
+    sequence = fields.Integer(default=1)
+    priority = fields.Selection([("0", "Normal"), ("1", "Favorite")], default="0")
+    description = fields.Html()
+    description_sale = fields.Text(string="Sales Description",
+                                   help="Printed on quotations and invoices.")
+    description_purchase = fields.Text(string="Purchase Description")
+    type = fields.Selection([("consu", "Goods"), ("service", "Service")], string="Product Type",
+                            required=True, default="consu")
+    categ_id = fields.Many2one("product.category", string="Product Category", required=True,
+                               index=True, default=lambda self: self._default_category())
+    list_price = fields.Float(string="Sales Price", digits=PRICE_DIGITS, default=1.0)
+    standard_price = fields.Float(string="Cost", digits=PRICE_DIGITS, default=0.0)
+    uom_id = fields.Many2one("uom.uom", string="Unit of Measure", required=True,
+                             default=lambda self: self._default_uom())
+    uom_po_id = fields.Many2one("uom.uom", string="Purchase Unit", required=True,
+                                default=lambda self: self._default_uom())
+    uom_name = fields.Char(related="uom_id.name", string="Unit of Measure Name")
+    sale_ok = fields.Boolean(string="Can be Sold", default=True)
+    purchase_ok = fields.Boolean(string="Can be Purchased", default=True)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one("res.company", string="Company", index=True)
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    weight = fields.Float(digits=(16, 3))
+    volume = fields.Float(digits=(16, 3))
+    # stored copies of the variant's code and barcode, so templates search and sort on them
+    default_code = fields.Char(string="Internal Reference", compute="_compute_variant_codes",
+                               store=True, index=True)
+    barcode = fields.Char(compute="_compute_variant_codes", store=True)
+    product_variant_ids = fields.One2many("product.product", "product_tmpl_id",
+                                          string="Products")
+    product_variant_id = fields.Many2one("product.product", string="Product",
+                                         compute="_compute_product_variant_id")
+    product_variant_count = fields.Integer(string="# Variants",
+                                           compute="_compute_product_variant_id")
+
+    def _default_category(self) -> int | bool:
+        category = self.env.ref("product.product_category_all", raise_if_not_found=False)
+        return category.id if category else False
+
+    def _default_uom(self) -> int | bool:
+        unit = self.env.ref("uom.product_uom_unit", raise_if_not_found=False)
+        return unit.id if unit else False
+
+    def _compute_currency_id(self) -> None:
+        main_currency = self.env.company.currency_id
+        for template in self:
+            template.currency_id = template.company_id.currency_id or main_currency
+
+    @api.depends("product_variant_ids.default_code", "product_variant_ids.barcode")
+    def _compute_variant_codes(self) -> None:
+        for template in self:
+            variants = template.product_variant_ids
+            single = variants[:1] if len(variants) == 1 else variants.browse()
+            template.default_code = single.default_code or False
+            template.barcode = single.barcode or False
+
+    @api.depends("product_variant_ids")
+    def _compute_product_variant_id(self) -> None:
+        for template in self:
+            variants = template.product_variant_ids
+            template.product_variant_id = variants[:1]
+            template.product_variant_count = len(variants)
+
+    @api.model_create_multi
+    def create(self, vals_list: Any) -> Any:
+        if isinstance(vals_list, dict):
+            vals_list = [vals_list]
+        variant_vals = []
+        template_vals = []
+        for vals in vals_list:
+            vals = dict(vals)
+            variant_vals.append({name: vals.pop(name) for name in VARIANT_FIELDS if name in vals})
+            template_vals.append(vals)
+        templates = super().create(template_vals)
+        # product.product creates its own template first (through _inherits) and passes
+        # this flag, so that template does not get a second variant
+        if self.env.context.get("create_product_product", True):
+            self.env["product.product"].create([
+                {**own, "product_tmpl_id": template.id, "active": template.active}
+                for template, own in zip(templates, variant_vals, strict=True)])
+        return templates
+
+    def write(self, vals: dict[str, Any]) -> bool:
+        vals = dict(vals)
+        own = {name: vals.pop(name) for name in VARIANT_FIELDS if name in vals}
+        result = super().write(vals) if vals else True
+        if own:
+            # a template has exactly one variant: its code and barcode are the variant's
+            self.with_context(active_test=False).product_variant_ids.write(own)
+        if "active" in vals:
+            self.with_context(active_test=False).product_variant_ids.write(
+                {"active": vals["active"]})
+        return result
+
+    def _price_compute(self, price_type: str = "list_price") -> dict[int, float]:
+        """``{template id: price}`` of ``price_type`` (list_price or standard_price)."""
+        return {template.id: template[price_type] or 0.0 for template in self}
