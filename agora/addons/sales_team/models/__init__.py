@@ -1,0 +1,1 @@
+from agora.addons.sales_team.models import crm_team  # noqa: F401
