@@ -1,0 +1,23 @@
+{
+    "name": "CRM",
+    "version": "0.1.0",
+    "summary": "Leads and opportunities: pipeline, conversion, won and lost",
+    "category": "Sales/CRM",
+    "depends": ["sales_team", "web"],
+    "data": [
+        "security/crm_security.xml",
+        "security/ir.model.access.csv",
+        "data/crm_stage_data.xml",
+        "data/crm_lost_reason_data.xml",
+        "views/crm_stage_views.xml",
+        "views/crm_lost_reason_views.xml",
+        "views/crm_tag_views.xml",
+        "wizard/crm_lead_lost_views.xml",
+        "wizard/crm_lead_to_opportunity_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_menus.xml",
+    ],
+    "demo": ["demo/crm_demo.xml"],
+    "license": "LGPL-3",
+    "installable": True,
+}
