@@ -63,9 +63,9 @@ class ProductPricelist(models.Model):
                 f"got {quantity!r}.")
         on = date.date() if isinstance(date, datetime) else date or fields.Date.today()
         is_template = products._name == "product.template"
-        templates = products if is_template else products.product_tmpl_id
+        templates = products if is_template else products.mapped("product_tmpl_id")
         # one read of what matching needs, for all products at once (prefetch)
-        categories = templates.categ_id
+        categories = templates.mapped("categ_id")
         rules = self._candidate_rules(products, templates, categories, on)
         ancestors = {category.id: [int(i) for i in (category.parent_path or "").split("/") if i]
                      for category in categories}
@@ -99,7 +99,7 @@ class ProductPricelist(models.Model):
                   ("categ_id", "in", sorted(category_ids)),
                   "&", ("applied_on", "=", "1_product"), ("product_tmpl_id", "in", templates.ids),
                   "&", ("applied_on", "=", "0_product_variant"),
-                  ("product_id", "in", templates.product_variant_ids.ids
+                  ("product_id", "in", templates.mapped("product_variant_ids").ids
                    if products._name == "product.template" else products.ids)]
         rules = self.env["product.pricelist.item"].search([
             ("pricelist_id", "=", self.id),

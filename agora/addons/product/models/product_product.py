@@ -57,7 +57,7 @@ class ProductProduct(models.Model):
         return products.with_env(self.env)
 
     def unlink(self) -> bool:
-        templates = self.product_tmpl_id
+        templates = self.mapped("product_tmpl_id")
         result = super().unlink()
         # one variant per template: a template left without variant goes with it
         orphans = templates.exists().filtered(

@@ -107,9 +107,9 @@ class ProductTemplate(models.Model):
         result = super().write(vals) if vals else True
         if own:
             # a template has exactly one variant: its code and barcode are the variant's
-            self.with_context(active_test=False).product_variant_ids.write(own)
+            self.with_context(active_test=False).mapped("product_variant_ids").write(own)
         if "active" in vals:
-            self.with_context(active_test=False).product_variant_ids.write(
+            self.with_context(active_test=False).mapped("product_variant_ids").write(
                 {"active": vals["active"]})
         return result
 
