@@ -174,7 +174,8 @@ class CrmLead(models.Model):
     @api.onchange("stage_id")
     def _onchange_stage_id(self) -> None:
         for lead in self:
-            if lead.stage_id and lead.active:
+            # a lost (archived) lead stays at 0%; one not saved yet cannot be lost
+            if lead.stage_id and (lead.active or not lead._origin):
                 lead.probability = lead.automated_probability
 
     # -- create / write -------------------------------------------------------------------
