@@ -1,0 +1,1 @@
+from agora.addons.contacts.models import res_partner  # noqa: F401
