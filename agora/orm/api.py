@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -51,10 +52,16 @@ def model(method: F) -> F:
 
 
 def model_create_multi(method: F) -> F:
-    """``create`` that takes a list of dicts (a single dict is wrapped)."""
-    method._api_model = True  # type: ignore[attr-defined]
-    method._create_multi = True  # type: ignore[attr-defined]
-    return method
+    """``create`` that takes a list of dicts (a single dict is wrapped, so overrides can
+    always iterate over ``vals_list``)."""
+    @functools.wraps(method)
+    def create(self, vals_list, *args, **kwargs):
+        if isinstance(vals_list, dict):
+            vals_list = [vals_list]
+        return method(self, vals_list, *args, **kwargs)
+    create._api_model = True  # type: ignore[attr-defined]
+    create._create_multi = True  # type: ignore[attr-defined]
+    return create  # type: ignore[return-value]
 
 
 def readonly(method: F) -> F:

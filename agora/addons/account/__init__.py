@@ -1,0 +1,12 @@
+"""Invoicing and accounting: chart of accounts, journals, taxes, invoices and bills that
+always balance, gapless numbering, payments and reconciliation."""
+
+from agora.addons.account import models  # noqa: F401
+
+
+def post_init_hook(env) -> None:
+    """Every existing company gets the generic chart (new companies get it at creation)."""
+    from agora.addons.account.chart_template import install_generic_chart
+
+    for company in env["res.company"].sudo().search([]):
+        install_generic_chart(env, company)

@@ -1,0 +1,15 @@
+from agora.addons.account.models import (  # noqa: F401
+    account_account,
+    account_counter,
+    account_journal,
+    account_move,
+    account_move_line,
+    account_move_post,
+    account_move_reversal,
+    account_move_sync,
+    account_payment,
+    account_payment_term,
+    account_reconcile,
+    account_tax,
+    res_company,
+)
