@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from markupsafe import Markup, escape
 
 from agora import api, fields, models
+from agora.addons.mail.cache_utils import ACTIVITY_FIELDS, forget_for_documents
 from agora.orm.exceptions import UserError
 
 STATES = [("overdue", "Overdue"), ("today", "Today"), ("planned", "Planned")]
@@ -105,7 +106,21 @@ class MailActivity(models.Model):
                 if not record:
                     raise UserError(f"mail.activity: no {model} record with id {res_id}")
                 vals["res_name"] = record.display_name
-        return super().create(vals_list)
+        activities = super().create(vals_list)
+        for vals in vals_list:
+            if vals.get("res_model") and vals.get("res_id"):
+                forget_for_documents(self.env, vals["res_model"], [vals["res_id"]],
+                                     ACTIVITY_FIELDS)
+        return activities
+
+    def unlink(self) -> bool:
+        documents: dict[str, set[int]] = {}
+        for activity in self:
+            documents.setdefault(activity.res_model, set()).add(activity.res_id)
+        result = super().unlink()
+        for model_name, res_ids in documents.items():
+            forget_for_documents(self.env, model_name, res_ids, ACTIVITY_FIELDS)
+        return result
 
     def action_feedback(self, feedback: str = "") -> int | bool:
         """Mark done: post "<type> done" (with the feedback) on each record, then delete

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from agora import fields, models
+from agora.addons.mail.cache_utils import ACTIVITY_FIELDS, forget_cached
 from agora.addons.mail.models.mail_activity import STATES, user_today
 from agora.orm.exceptions import UserError
 
@@ -93,6 +94,7 @@ class MailActivityMixin(models.AbstractModel):
                             "activity type")
         deadline = date_deadline or activity_type._deadline_from(user_today(self.env))
         names = {record.id: record.display_name for record in self}
+        forget_cached(self, ACTIVITY_FIELDS)
         return self.env["mail.activity"].create([{
             "res_model": self._name, "res_id": record_id, "res_name": names[record_id],
             "activity_type_id": activity_type.id,

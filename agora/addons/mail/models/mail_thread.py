@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from agora import api, fields, models
 from agora.addons.mail import tracking
+from agora.addons.mail.cache_utils import CHATTER_FIELDS, forget_cached
 from agora.orm.exceptions import UserError
 
 
@@ -133,6 +134,7 @@ class MailThread(models.AbstractModel):
         if not context.get("mail_create_nolog"):
             records._message_log_batch(
                 _plain_to_html(f"{self._description} created"), author_id=author.id)
+        forget_cached(records, CHATTER_FIELDS)
         return records
 
     def write(self, vals: dict[str, Any]) -> bool:
@@ -173,6 +175,7 @@ class MailThread(models.AbstractModel):
             for record_id, message in zip(record_ids, messages, strict=True)
             for line in changed[record_id]]
         self.env["mail.tracking.value"].sudo().create(tracking_vals)
+        forget_cached(self, ("message_ids",))
         return messages
 
     def _message_log_batch(self, body: str, author_id: int | None = None,
@@ -225,6 +228,7 @@ class MailThread(models.AbstractModel):
             {"res_model": self._name, "res_id": record_id, "partner_id": partner_id}
             for record_id in ids for partner_id in wanted
             if (record_id, partner_id) not in have])
+        forget_cached(self, CHATTER_FIELDS)
         return True
 
     def message_unsubscribe(self, partner_ids: Iterable[int] | None = None) -> bool:
@@ -237,6 +241,7 @@ class MailThread(models.AbstractModel):
         self.env["mail.followers"].sudo().search(
             [("res_model", "=", self._name), ("res_id", "in", ids),
              ("partner_id", "in", unwanted)]).unlink()
+        forget_cached(self, CHATTER_FIELDS)
         return True
 
     # -- posting ---------------------------------------------------------------------------
@@ -292,6 +297,7 @@ class MailThread(models.AbstractModel):
             recipients |= self.sudo().message_partner_ids
         recipients -= author
         self._notify_by_email(message, recipients)
+        forget_cached(self, ("message_ids",))
         return message
 
     def _notify_by_email(self, message: Any, recipients: Any) -> Any:
