@@ -4,15 +4,29 @@ from collections.abc import Iterator
 
 import pytest
 
+from agora.db.url import url_for_database
 from agora.orm.environment import Environment
-from agora.testing.addons import installed_database, rolled_back_env
+from agora.testing.addons import rolled_back_env
+from agora.testing.database import new_database, remove_database
 
 
 @pytest.fixture(scope="session")
-def crm_db(agora_server_url: str) -> Iterator[str]:
-    """crm (with sales_team) installed with its demo data, committed once per session."""
-    with installed_database(agora_server_url, ["crm"], demo=True, prefix="agora_crm") as conninfo:
-        yield conninfo
+def agora_served_db(agora_server_url: str) -> Iterator[str]:
+    """The database name of crm (with sales_team) installed with its demo data, once per
+    session; the live server of the browser tests serves it too."""
+    from agora.testing.server import install_database
+
+    name, _conninfo = new_database(agora_server_url, prefix="agora_crm")
+    try:
+        install_database(agora_server_url, name, ["crm"], demo=True)
+        yield name
+    finally:
+        remove_database(agora_server_url, name)
+
+
+@pytest.fixture(scope="session")
+def crm_db(agora_server_url: str, agora_served_db: str) -> str:
+    return url_for_database(agora_server_url, agora_served_db)
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ def test_demo_pipeline(env):
     assert {"won", "lost", "pending"} <= set(opportunities.mapped("won_status"))
     assert len(set(opportunities.mapped("stage_id"))) == 4
     assert sum(opportunities.mapped("expected_revenue")) > 100_000
-    lost = opportunities.filtered(lambda lead: lead.won_status == "lost")
-    assert lost.lost_reason_id == env.ref("crm.lost_reason_1") and lost.probability == 0
+    lost = env.ref("crm.crm_opp_11")
+    assert lost.won_status == "lost" and lost.lost_reason_id == env.ref("crm.lost_reason_1") and lost.probability == 0
     assert env.ref("crm.user_sales_marc").has_group("sales_team.group_sale_salesman")
     assert env.ref("crm.crm_opp_6").partner_id.parent_id == env.ref("crm.res_partner_wood")

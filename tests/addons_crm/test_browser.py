@@ -1,0 +1,88 @@
+"""The pipeline in a real browser: stage columns, Won, Lost and Convert from the form."""
+
+from __future__ import annotations
+
+import pytest
+
+from agora.testing.browser import wait_idle, web_login
+
+
+@pytest.fixture
+def web(agora_page, agora_live_server):
+    web_login(agora_page, agora_live_server.url, "admin", "admin")
+    agora_page.base_url = agora_live_server.url
+    return agora_page
+
+
+def _action(run, xmlid):
+    return run(lambda env: env.ref(xmlid).id)
+
+
+def _open_record(web, run, action_xmlid, record_id, title):
+    action = _action(run, action_xmlid)
+    web.goto(f"{web.base_url}/web#action={action}&view_type=form&id={record_id}")
+    web.wait_for_selector(f".ag-breadcrumb-current:has-text('{title}')")
+    wait_idle(web)
+
+
+def test_pipeline_kanban_shows_every_stage(web, agora_served_run):
+    action = _action(agora_served_run, "crm.crm_lead_action_pipeline")
+    web.goto(f"{web.base_url}/web#action={action}")
+    web.wait_for_selector(".ag-kanban-group")
+    wait_idle(web)
+    # "My Pipeline" is on by default: remove it to see the whole team's pipeline
+    web.click(".ag-facet-remove") if web.locator(".ag-facet-remove").count() else None
+    wait_idle(web)
+    text = web.locator(".ag-view").inner_text()
+    for stage in ("New", "Qualified", "Proposition", "Won"):
+        assert stage in text
+    assert web.locator(".ag-kanban-group").count() >= 4
+    assert "Office design project" in text
+    web.screenshot(path="test-output/crm_pipeline.png")
+
+
+def test_won_and_lost_from_the_form(web, agora_served_run):
+    lead_id = agora_served_run(lambda env: env["crm.lead"].create({
+        "name": "Browser deal", "type": "opportunity", "expected_revenue": 500.0,
+        "user_id": env.ref("base.user_admin").id}).id)
+    _open_record(web, agora_served_run, "crm.crm_lead_action_pipeline", lead_id,
+                 "Browser deal")
+    web.click("button[name=action_set_won_rainbowman]")
+    wait_idle(web)
+    web.wait_for_selector("button[name=action_set_won_rainbowman]", state="hidden")
+    status = agora_served_run(lambda env: env["crm.lead"].browse(lead_id).won_status)
+    assert status == "won"
+
+    other = agora_served_run(lambda env: env["crm.lead"].create({
+        "name": "Browser loss", "type": "opportunity"}).id)
+    _open_record(web, agora_served_run, "crm.crm_lead_action_pipeline", other, "Browser loss")
+    web.click("button[name='crm.crm_lead_lost_action']")
+    dialog = web.wait_for_selector(".ag-dialog")
+    web.fill(".ag-dialog .ag-field[data-name=lost_reason_id] input", "Too exp")
+    web.click(".ag-m2o-dropdown >> text=Too expensive")
+    web.click(".ag-dialog button[name=action_lost_reason_apply]")
+    dialog.wait_for_element_state("hidden")
+    wait_idle(web)
+    lost = agora_served_run(lambda env: env["crm.lead"].with_context(active_test=False)
+                            .browse(other).read(["won_status", "lost_reason_id"])[0])
+    assert lost["won_status"] == "lost" and lost["lost_reason_id"][1] == "Too expensive"
+    web.wait_for_selector("button[name=action_restore]", state="visible")
+
+
+def test_convert_a_lead_from_the_form(web, agora_served_run):
+    lead_id = agora_served_run(lambda env: env["crm.lead"].create({
+        "name": "Browser lead", "type": "lead", "partner_name": "Browser Corp",
+        "contact_name": "Bea Browser"}).id)
+    _open_record(web, agora_served_run, "crm.crm_lead_all_leads", lead_id, "Browser lead")
+    web.click("button[name='crm.action_crm_lead2opportunity_partner']")
+    web.wait_for_selector(".ag-dialog")
+    wait_idle(web)
+    web.screenshot(path="test-output/crm_convert_dialog.png")
+    web.click(".ag-dialog button[name=action_apply]")
+    # the answer opens the opportunity's form (the web client leaves the dialog open over
+    # it: a framework gap, reported)
+    web.wait_for_function("() => window.location.hash.includes('model=crm.lead')")
+    wait_idle(web)
+    lead = agora_served_run(lambda env: env["crm.lead"].browse(lead_id).read(
+        ["type", "partner_id"])[0])
+    assert lead["type"] == "opportunity" and lead["partner_id"][1].endswith("Bea Browser")
