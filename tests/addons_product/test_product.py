@@ -22,6 +22,22 @@ def test_template_creates_one_variant_with_defaults(env):
     assert template.currency_id == env.company.currency_id
 
 
+def test_template_values_survive_its_variant_creation(env):
+    # the variant is created after its template: no default may overwrite what was given
+    dozen = env.ref("uom.product_uom_dozen")
+    services = env["product.category"].create({"name": "Consulting"})
+    template = env["product.template"].create({
+        "name": "Audit", "list_price": 249.9, "standard_price": 120.0, "type": "service",
+        "sale_ok": False, "purchase_ok": False, "categ_id": services.id, "uom_id": dozen.id,
+        "uom_po_id": dozen.id, "description_sale": "Two days on site"})
+    env.invalidate_all()
+    assert (template.list_price, template.standard_price, template.type, template.sale_ok,
+            template.purchase_ok, template.categ_id, template.uom_id,
+            template.description_sale) == (249.9, 120.0, "service", False, False, services,
+                                           dozen, "Two days on site")
+    assert template.product_variant_id.lst_price == 249.9
+
+
 def test_variant_creates_its_template(env):
     templates_before = env["product.template"].search_count([])
     product = env["product.product"].create({"name": "Hole Punch", "default_code": "HP-2",

@@ -45,8 +45,9 @@ class ProductTemplate(models.Model):
     volume = fields.Float(digits=(16, 3))
     # stored copies of the variant's code and barcode, so templates search and sort on them
     default_code = fields.Char(string="Internal Reference", compute="_compute_variant_codes",
-                               store=True, index=True)
-    barcode = fields.Char(compute="_compute_variant_codes", store=True)
+                               inverse="_set_variant_codes", store=True, index=True)
+    barcode = fields.Char(compute="_compute_variant_codes", inverse="_set_variant_codes",
+                          store=True)
     product_variant_ids = fields.One2many("product.product", "product_tmpl_id",
                                           string="Products")
     product_variant_id = fields.Many2one("product.product", string="Product",
@@ -69,11 +70,19 @@ class ProductTemplate(models.Model):
 
     @api.depends("product_variant_ids.default_code", "product_variant_ids.barcode")
     def _compute_variant_codes(self) -> None:
-        for template in self:
+        for template in self.with_context(active_test=False):
+            # an archived product keeps its code: look at archived variants too
             variants = template.product_variant_ids
             single = variants[:1] if len(variants) == 1 else variants.browse()
             template.default_code = single.default_code or False
             template.barcode = single.barcode or False
+
+    def _set_variant_codes(self) -> None:
+        # create() and write() already route these to the variant; kept for any other
+        # path that sets the field and calls its inverse
+        for template in self:
+            template.with_context(active_test=False).product_variant_ids.write(
+                {"default_code": template.default_code, "barcode": template.barcode})
 
     @api.depends("product_variant_ids")
     def _compute_product_variant_id(self) -> None:

@@ -1,0 +1,110 @@
+"""The product screens in the real client (headless Chromium), on a database with product
+and its demo data: the app tile, the products kanban and list, the search filters, and a
+pricelist's rules edited inline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from agora.db.url import url_for_database
+from agora.testing.browser import wait_idle, web_login
+from agora.testing.database import new_database, remove_database, run_committed
+
+
+@pytest.fixture(scope="module")
+def product_served_db(agora_server_url: str) -> Iterator[str]:
+    from agora.testing.server import install_database
+
+    name, _conninfo = new_database(agora_server_url, prefix="agora_product_web")
+    try:
+        install_database(agora_server_url, name, ["product"], demo=True)
+        yield name
+    finally:
+        remove_database(agora_server_url, name)
+
+
+@pytest.fixture(scope="module")
+def product_server(agora_server_url: str, product_served_db: str) -> Iterator[Any]:
+    from agora.db.manager import Databases
+    from agora.http.application import Application
+    from agora.service.wsgi import load_controllers
+    from agora.testing.server import LiveServer
+
+    load_controllers()
+    databases = Databases(agora_server_url, pool_min=0, pool_max=4)
+    server = LiveServer(Application(databases=databases, default_db=product_served_db))
+    yield server
+    server.stop()
+    databases.close()
+
+
+@pytest.fixture
+def run(agora_server_url: str, product_served_db: str):
+    conninfo = url_for_database(agora_server_url, product_served_db)
+    return lambda work: run_committed(conninfo, work)
+
+
+@pytest.fixture
+def web(agora_page, product_server):
+    web_login(agora_page, product_server.url, "admin", "admin")
+    return agora_page
+
+
+def _open(page, selector: str) -> None:
+    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
+    page.click(selector)
+    page.wait_for_selector(".ag-view:not([data-stale])")
+    wait_idle(page)
+
+
+def test_products_app_kanban_list_and_filters(web, run):
+    sellable = run(lambda env: env["product.template"].search_count([("sale_ok", "=", True)]))
+    services = run(lambda env: env["product.template"].search_count([("type", "=", "service")]))
+    _open(web, ".ag-app-tile:has-text('Products')")
+    # the action opens on the kanban, "Can be Sold" on by default
+    web.wait_for_selector(".ag-kanban-record")
+    assert web.locator(".ag-facet").inner_text().find("Can be Sold") >= 0
+    assert web.locator(".ag-kanban-record").count() == sellable
+    assert web.locator(".ag-kanban-record:has-text('FURN_7800')").count() == 1
+    _open(web, ".ag-switch[data-view-type=list]")
+    web.wait_for_selector(".ag-data-row")
+    assert web.locator(".ag-data-row:has-text('Office Chair')").count() == 1
+    web.click(".ag-search-toggle")
+    web.click("text=Services")
+    web.wait_for_function("(n) => document.querySelectorAll('.ag-data-row').length === n",
+                          arg=services)
+    assert all("Service" in row for row in web.locator(".ag-data-row").all_inner_texts())
+
+
+def test_pricelist_rules_edited_inline(web, run):
+    _open(web, ".ag-app-tile:has-text('Products')")
+    _open(web, ".ag-navbar-menus >> text=Pricelists")
+    _open(web, ".ag-data-row:has-text('Reseller 10%')")
+    web.wait_for_selector(".ag-form")
+    rows = web.locator(".ag-field[data-name=item_ids] .ag-data-row")
+    assert rows.count() == 2
+    rule_ids = run(lambda env: env.ref("product.product_pricelist_reseller").item_ids.ids)
+    assert len(rule_ids) == 2
+
+
+def test_create_a_product_in_the_form(web, run):
+    _open(web, ".ag-app-tile:has-text('Products')")
+    _open(web, ".ag-new")
+    web.fill(".ag-field[data-name=name] input", "Browser Bench")
+    web.fill(".ag-field[data-name=default_code] input", "WEB-BENCH")
+    web.fill(".ag-field[data-name=list_price] input", "249.90")
+    web.click(".ag-save")
+    web.wait_for_selector(".ag-breadcrumb-current:has-text('Browser Bench')")
+    wait_idle(web)
+
+    def created(env):
+        template = env["product.template"].search([("name", "=", "Browser Bench")])
+        result = (template.list_price, template.product_variant_id.display_name,
+                  template.product_variant_count, template.uom_id.name)
+        template.product_variant_ids.unlink()  # the served database is shared: clean up
+        return result
+
+    assert run(created) == (249.90, "[WEB-BENCH] Browser Bench", 1, "Units")
