@@ -88,11 +88,30 @@ class AccountMoveLineReconcile(models.Model):
             values["reconciled"] = not residual[line.id]
             line.write(values)
         if all(not residual[line.id] for line in lines):
-            full = self.env["account.full.reconcile"].create({})
-            partials.write({"full_reconcile_id": full.id})
-            posting.write({"full_reconcile_id": full.id})
+            group_lines, group_partials = lines._reconciled_group()
+            if all(line.reconciled for line in group_lines):
+                # earlier partial payments belong to the same full reconciliation
+                full = self.env["account.full.reconcile"].create({})
+                group_partials.write({"full_reconcile_id": full.id})
+                group_lines.with_context(account_posting=True, account_skip_sync=True).write(
+                    {"full_reconcile_id": full.id})
         lines.mapped("move_id")._update_payment_state()
         return partials
+
+    def _reconciled_group(self):
+        """The lines and partial reconciliations connected to ``self`` by matches."""
+        partial_model = self.env["account.partial.reconcile"]
+        group = self
+        partials = partial_model.browse()
+        frontier = self
+        while frontier:
+            found = partial_model.search(["|", ("debit_move_id", "in", frontier.ids),
+                                          ("credit_move_id", "in", frontier.ids)])
+            partials |= found
+            reached = found.mapped("debit_move_id") | found.mapped("credit_move_id")
+            frontier = reached - group
+            group |= reached
+        return group, partials
 
     def _check_reconcilable(self) -> None:
         accounts = self.mapped("account_id")
