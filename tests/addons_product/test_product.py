@@ -144,3 +144,24 @@ def test_demo_data(env):
     assert env.ref("product.product_category_office").complete_name == \
         "All / Saleable / Office Furniture"
     assert env.ref("product.list0").name == "Public Pricelist"
+
+
+def test_copy_keeps_one_variant_per_template(env):
+    template = env["product.template"].create({"name": "Mug", "list_price": 5.0,
+                                               "default_code": "MUG", "barcode": "777"})
+    template_copy = template.copy()
+    assert template_copy.name == "Mug (copy)" and template_copy.list_price == 5.0
+    assert template_copy.product_variant_count == 1
+    assert not template_copy.barcode  # barcodes are unique: never copied
+    product = template.product_variant_id
+    product_copy = product.copy({"default_code": "MUG-2"})
+    assert product_copy.product_tmpl_id not in (template, template_copy)
+    assert product_copy.product_tmpl_id.product_variant_ids == product_copy
+    assert product_copy.display_name == "[MUG-2] Mug (copy)"
+
+
+def test_template_name_search_by_code(env):
+    template = env["product.template"].create({"name": "Teapot", "default_code": "TEA-77"})
+    assert env["product.template"].name_search("TEA-77") == [(template.id, "[TEA-77] Teapot")]
+    assert template.id in [i for i, _n in env["product.template"].name_search("teap")]
+    assert not env["product.template"].name_search("TEA-77", domain=[("sale_ok", "=", False)])

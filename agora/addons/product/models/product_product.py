@@ -68,6 +68,18 @@ class ProductProduct(models.Model):
             if given.get("product_tmpl_id") else filled
             for given, filled in zip(vals_list, filled_list, strict=True)]
 
+    def copy(self, default: dict[str, Any] | None = None) -> Any:
+        """A copy of the product is the variant of a copy of its template (one variant per
+        template: copying the template already made it)."""
+        self.ensure_one()
+        default = dict(default or {})
+        own = {name: default.pop(name) for name in list(default)
+               if name in self._own_field_names and name != "product_tmpl_id"}
+        variant = self.product_tmpl_id.copy(default).product_variant_id
+        if own:
+            variant.write(own)
+        return variant
+
     def unlink(self) -> bool:
         templates = self.mapped("product_tmpl_id")
         result = super().unlink()

@@ -77,6 +77,12 @@ class ProductTemplate(models.Model):
             template.default_code = single.default_code or False
             template.barcode = single.barcode or False
 
+    @api.depends("name", "default_code")
+    def _compute_display_name(self) -> None:
+        for template in self:
+            template.display_name = f"[{template.default_code}] {template.name}" \
+                if template.default_code else template.name or ""
+
     def _set_variant_codes(self) -> None:
         # create() and write() already route these to the variant; kept for any other
         # path that sets the field and calls its inverse
@@ -121,6 +127,23 @@ class ProductTemplate(models.Model):
             self.with_context(active_test=False).mapped("product_variant_ids").write(
                 {"active": vals["active"]})
         return result
+
+    def copy(self, default: dict[str, Any] | None = None) -> Any:
+        default = dict(default or {})
+        default.setdefault("name", f"{self.name} (copy)")
+        return super().copy(default)
+
+    @api.model
+    def name_search(self, name: str = "", domain: Any = None, operator: str = "ilike",
+                    limit: int | None = 100, args: Any = None) -> list[tuple[int, str]]:
+        """Match the internal reference as well as the name (Odoo's behaviour)."""
+        domain = list(domain or args or [])
+        if not name or operator not in ("ilike", "like", "=ilike", "=like", "="):
+            return super().name_search(name, domain, operator, limit)
+        templates = self.search(["&", "|", ("default_code", operator, name),
+                                 ("name", operator, name), *(domain or [(1, "=", 1)])],
+                                limit=limit)
+        return [(template.id, template.display_name) for template in templates]
 
     def _price_compute(self, price_type: str = "list_price") -> dict[int, float]:
         """``{template id: price}`` of ``price_type`` (list_price or standard_price)."""
