@@ -1,0 +1,80 @@
+"""From confirmed orders to customer invoices."""
+
+from agora import exceptions, models
+
+
+class SaleOrderInvoicing(models.Model):
+    _inherit = "sale.order"
+
+    def _create_invoices(self, grouped: bool = False, final: bool = False):
+        """One draft invoice per order (what is left to invoice of every line: ordered or
+        delivered quantities as the product says); returns the invoices. With ``final``,
+        negative quantities (returned goods) make the invoice a credit note."""
+        orders = self.filtered(lambda o: o.state == "sale")
+        if orders != self:
+            names = ", ".join((self - orders).mapped("name"))
+            raise exceptions.UserError(f"Only confirmed orders can be invoiced: {names}.")
+        journal = self.env["account.move"].with_context(
+            default_move_type="out_invoice")._default_journal()
+        if not journal:
+            raise exceptions.UserError("No sales journal: install a chart of accounts first.")
+        vals_list = []
+        for order in orders:
+            lines = order.order_line.filtered(
+                lambda line: not line.display_type and abs(line.qty_to_invoice) > 1e-6)
+            if not lines:
+                continue
+            vals_list.append(order._prepare_invoice(journal, lines))
+        if not vals_list:
+            raise exceptions.UserError(
+                "There is nothing to invoice: every line is invoiced already, or the products "
+                "invoiced on delivery were not delivered yet.")
+        moves = self.env["account.move"].create(vals_list)
+        final_refunds = moves.filtered(lambda m: m.amount_total < 0) if final else moves.browse()
+        for move in final_refunds:
+            move.write({"move_type": "out_refund", "invoice_line_ids": [
+                (1, line.id, {"quantity": -line.quantity}) for line in move.invoice_line_ids]})
+        orders.mapped("order_line")._update_qty_invoiced()
+        return moves
+
+    def _prepare_invoice(self, journal_id: int, lines) -> dict:
+        self.ensure_one()
+        return {
+            "move_type": "out_invoice", "journal_id": journal_id,
+            "partner_id": (self.partner_invoice_id or self.partner_id).id,
+            "currency_id": self.currency_id.id, "company_id": self.company_id.id,
+            "invoice_origin": self.name, "ref": self.client_order_ref or False,
+            "invoice_payment_term_id": self.payment_term_id.id or False,
+            "invoice_user_id": self.user_id.id or False, "narration": self.note or False,
+            "invoice_line_ids": [(0, 0, line._prepare_invoice_line()) for line in lines],
+        }
+
+    def action_create_invoice(self):
+        """The order form's "Create Invoice" button: invoice and open the result."""
+        moves = self._create_invoices()
+        return self._invoice_action(moves)
+
+    def action_view_invoice(self):
+        return self._invoice_action(self.mapped("invoice_ids"))
+
+    def _invoice_action(self, moves):
+        action = {"type": "ir.actions.act_window", "res_model": "account.move",
+                  "name": "Invoices", "context": {"default_move_type": "out_invoice"}}
+        if len(moves) == 1:
+            return {**action, "res_id": moves.id, "view_mode": "form",
+                    "views": [[False, "form"]]}
+        return {**action, "view_mode": "list,form", "views": [[False, "list"], [False, "form"]],
+                "domain": [("id", "in", moves.ids)]}
+
+
+class SaleOrderLineInvoicing(models.Model):
+    _inherit = "sale.order.line"
+
+    def _prepare_invoice_line(self) -> dict:
+        return {
+            "display_type": "product", "sequence": self.sequence, "name": self.name,
+            "product_id": self.product_id.id, "product_uom_id": self.product_uom.id or False,
+            "quantity": self.qty_to_invoice, "price_unit": self.price_unit,
+            "discount": self.discount, "tax_ids": [(6, 0, self.tax_id.ids)],
+            "sale_line_ids": [(4, self.id)],
+        }
