@@ -23,6 +23,17 @@ def test_defaults_follow_context_user_and_pipeline(env, stages):
     assert opportunity.company_currency == env.company.currency_id
 
 
+def test_new_leads_start_in_the_first_stage_of_their_team(env, stages):
+    team = env["crm.team"].create({"name": "Export"})
+    intake = env["crm.stage"].create({"name": "Intake", "sequence": 0, "team_id": team.id})
+    leads = env["crm.lead"].create([{"name": "Export deal", "team_id": team.id},
+                                    {"name": "Local deal"}])
+    assert leads.mapped("stage_id") == intake | stages["new"]
+    assert leads[0].probability == 20.0  # first of four open stages
+    in_context = env["crm.lead"].with_context(default_stage_id=stages["proposition"].id)
+    assert in_context.create({"name": "Pinned"}).stage_id == stages["proposition"]
+
+
 def test_stage_probabilities_and_prorated_revenue(env, stages):
     lead = env["crm.lead"].create({"name": "Deal", "type": "opportunity",
                                    "expected_revenue": 1000.0,

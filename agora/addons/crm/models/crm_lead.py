@@ -183,31 +183,50 @@ class CrmLead(models.Model):
     def create(self, vals_list: Any) -> Any:
         if isinstance(vals_list, dict):
             vals_list = [vals_list]
-        vals_list = [dict(vals) for vals in vals_list]
+        vals_list = self._complete_team_and_stage([dict(vals) for vals in vals_list])
         now = fields.Datetime.now()
-        partners = self.env["res.partner"].browse(
-            list({vals["partner_id"] for vals in vals_list if vals.get("partner_id")}))
-        missing = [name for name in ("stage_id",) if any(name not in v for v in vals_list)]
-        defaults = self.default_get(missing) if missing else {}
-        stage_ids = {vals.get("stage_id", defaults.get("stage_id")) for vals in vals_list}
-        probabilities = self._stage_probabilities(
-            self.env["crm.stage"].browse([sid for sid in stage_ids if sid]))
+        partners = {partner.id: partner for partner in self.env["res.partner"].browse(
+            list({vals["partner_id"] for vals in vals_list if vals.get("partner_id")}))}
+        probabilities = self._stage_probabilities(self.env["crm.stage"].browse(
+            list({vals["stage_id"] for vals in vals_list if vals.get("stage_id")})))
         for vals in vals_list:
             if vals.get("partner_id"):
-                partner = partners.browse(vals["partner_id"])
-                for name, value in self._prepare_values_from_partner(partner).items():
+                partner_values = self._prepare_values_from_partner(partners[vals["partner_id"]])
+                for name, value in partner_values.items():
                     if not vals.get(name):
                         vals[name] = value
             if vals.get("user_id", self.env.uid) and not vals.get("date_open"):
                 vals["date_open"] = now
+            probability = probabilities.get(vals.get("stage_id"), 0.0)
             if "probability" not in vals:
-                stage_id = vals.get("stage_id", defaults.get("stage_id"))
-                active = vals.get("active", True)
-                vals["probability"] = probabilities.get(stage_id, 0.0) if active else 0.0
-            stage_id = vals.get("stage_id", defaults.get("stage_id"))
-            if stage_id and probabilities.get(stage_id) == 100.0 and not vals.get("date_closed"):
+                vals["probability"] = probability if vals.get("active", True) else 0.0
+            if probability == 100.0 and not vals.get("date_closed"):
                 vals["date_closed"] = now
         return super().create(vals_list)
+
+    def _complete_team_and_stage(self, vals_list: list[dict[str, Any]]
+                                 ) -> list[dict[str, Any]]:
+        """The default team (looked up once) and the first open stage of each lead's
+        team, for the values that have none: the stage depends on the team."""
+        if any("team_id" not in vals for vals in vals_list):
+            team_id = self.default_get(["team_id"]).get("team_id", False)
+            for vals in vals_list:
+                vals.setdefault("team_id", team_id)
+        if any("stage_id" not in vals for vals in vals_list):
+            context_stage = self.env.context.get("default_stage_id")
+            by_team: dict[Any, int | bool] = {}
+            for vals in vals_list:
+                if "stage_id" in vals:
+                    continue
+                if context_stage:
+                    vals["stage_id"] = context_stage
+                    continue
+                team_id = vals.get("team_id") or False
+                if team_id not in by_team:
+                    by_team[team_id] = self._stage_find(
+                        team_id=team_id, domain=[("fold", "=", False)]).id or False
+                vals["stage_id"] = by_team[team_id]
+        return vals_list
 
     def write(self, vals: dict[str, Any]) -> bool:
         vals = dict(vals)

@@ -30,8 +30,6 @@ class CrmTeam(models.Model):
                             "|", ("user_id", "=", uid), ("member_ids", "in", [uid])], limit=1)
         if not team:
             team = self.env.ref("sales_team.team_sales_department", raise_if_not_found=False)
-            if team and not team.exists():
-                team = None
         if not team:
             team = self.search([("company_id", "in", companies)], limit=1)
         return team or self.browse()
