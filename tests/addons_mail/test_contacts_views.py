@@ -77,3 +77,22 @@ def test_employees_use_the_chatter_but_not_the_mail_queue(env, employee):
     with pytest.raises(AccessError):
         env["mail.message"].with_user(employee).browse(admin_message.id).write({"body": "x"})
         env.flush_all()
+
+
+def test_form_reads_chatter_fields_of_saved_and_new_records(env):
+    partner = env["res.partner"].create({"name": "Form", "is_company": True})
+    partner.activity_schedule(summary="call")
+    spec = {"name": {}, "message_ids": {"fields": {"body": {}, "author_id": {"fields": {"display_name": {}}}}},
+            "activity_ids": {"fields": {"summary": {}, "state": {}}}, "activity_state": {},
+            "message_partner_ids": {"fields": {"display_name": {}}}}
+    [values] = partner.web_read(spec)
+    assert values["activity_state"] == "planned"
+    assert [a["summary"] for a in values["activity_ids"]] == ["call"]
+    assert len(values["message_ids"]) == 1
+    assert values["message_partner_ids"] == [{"id": env.user.partner_id.id,
+                                              "display_name": env.user.partner_id.display_name}]
+    new = env["res.partner"].new({"name": "Draft"})
+    assert not new.message_ids and not new.activity_ids and not new.activity_state
+    result = env["res.partner"].onchange({"name": "Draft", "is_company": True}, [], {
+        "name": {}, "is_company": {}, "message_ids": {}, "activity_state": {}})
+    assert "value" in result
