@@ -157,3 +157,34 @@ def test_concurrent_workers_never_send_a_mail_twice(contacts_db, committed, slow
     assert sum(results) == 30
     states = committed(lambda env: set(env["mail.mail"].browse(ids).mapped("state")))
     assert states == {"sent"}
+
+
+def test_template_mail_with_attachment_is_delivered(committed, mail_server):
+    def send(env):
+        partner = env["res.partner"].create({"name": "Ann", "email": "ann@example.com"})
+        attachment = env["ir.attachment"].create({"name": "terms.txt", "raw": b"be nice",
+                                                  "mimetype": "text/plain"})
+        template = env["mail.template"].create({
+            "name": "Terms", "model": "res.partner", "subject": "Terms for {{ object.name }}",
+            "body_html": "<p>Hi {{ object.name }}</p>", "partner_to": "{{ object.id }}",
+            "email_from": "shop@example.com", "attachment_ids": [(6, 0, attachment.ids)]})
+        return template.send_mail(partner.id)
+    committed(send)
+    [received] = mail_server.messages
+    assert received["Subject"] == "Terms for Ann"
+    assert received["From"] == "shop@example.com"
+    assert received["To"] == "Ann <ann@example.com>"
+    [attached] = list(received.iter_attachments())
+    assert attached.get_filename() == "terms.txt"
+    assert attached.get_content() == "be nice"
+
+
+def test_mail_server_connection_test(committed, mail_server):
+    from agora.orm.exceptions import UserError
+
+    def check(env):
+        return env["ir.mail_server"].search([]).test_smtp_connection()
+    assert committed(check)["params"]["type"] == "success"
+    mail_server.stop()
+    with pytest.raises(UserError, match="cannot connect to 127.0.0.1"):
+        committed(check)
