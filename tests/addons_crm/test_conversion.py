@@ -138,3 +138,28 @@ def test_wizard_onchanges(env):
                              "user_id": dora.id, "team_id": False},
                             ["user_id"], spec)["value"]
     assert value["team_id"] == team.id
+
+
+def test_a_salesman_converts_his_lead_with_the_wizard(env, salesmen):
+    ann, _ben = salesmen
+    lead = env["crm.lead"].with_user(ann).create({
+        "name": "Trade fair contact", "partner_name": "Stark Industries",
+        "contact_name": "Pepper Potts", "email_from": "pepper@stark.example"})
+    wizard_model = env["crm.lead2opportunity.partner"].with_user(ann).with_context(
+        active_model="crm.lead", active_id=lead.id)
+    defaults = wizard_model.default_get(["name", "action", "lead_id", "partner_id",
+                                         "user_id", "team_id"])
+    assert defaults["action"] == "create" and defaults["user_id"] == ann.id
+    result = wizard_model.create(defaults).action_apply()
+    assert result["res_id"] == lead.id
+    env.invalidate_all()
+    assert lead.type == "opportunity" and lead.user_id == ann
+    assert lead.partner_id.name == "Pepper Potts"
+    assert lead.partner_id.parent_id.name == "Stark Industries"
+
+
+def test_round_robin_assignment(env):
+    users = env.ref("crm.user_sales_jane") | env.ref("crm.user_sales_marc")
+    leads = env["crm.lead"].create([{"name": f"RR {n}"} for n in range(5)])
+    leads._handle_salesmen_assignment(user_ids=users)
+    assert [lead.user_id for lead in leads] == [users[0], users[1], users[0], users[1], users[0]]

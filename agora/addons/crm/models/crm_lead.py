@@ -409,8 +409,9 @@ class CrmLead(models.Model):
         if len(users) == 1:
             self.write({"user_id": users[0]})
         elif users:
-            for index, lead in enumerate(self):
-                lead.write({"user_id": users[index % len(users)]})
+            # in turn, one write per salesperson
+            for offset, user_id in enumerate(users):
+                self[offset::len(users)].write({"user_id": user_id})
 
     def _handle_partner_assignment(self, force_partner_id: int | bool = False,
                                    create_missing: bool = True) -> None:
