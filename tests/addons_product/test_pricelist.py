@@ -181,3 +181,12 @@ def test_demo_reseller_pricelist(env):
     chair = env.ref("product.product_delivery_01")
     assert reseller._get_product_price(chair, 1) == pytest.approx(chair.list_price * 0.9)
     assert reseller._get_product_price(chair, 10) == 99.0
+
+
+def test_deleting_a_pricelist_deletes_its_rules(setup):
+    env, pricelist, chair, _other, _shop, _chairs = setup
+    rule = _rule(pricelist, applied_on="0_product_variant", product_id=chair.id, fixed_price=1)
+    env.flush_all()
+    pricelist.unlink()
+    env.flush_all()
+    assert not rule.exists()

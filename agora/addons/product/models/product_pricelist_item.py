@@ -20,9 +20,10 @@ class ProductPricelistItem(models.Model):
 
     pricelist_id = fields.Many2one("product.pricelist", string="Pricelist", required=True,
                                    index=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", related="pricelist_id.company_id", store=True)
-    currency_id = fields.Many2one("res.currency", related="pricelist_id.currency_id",
-                                  store=True)
+    # not stored: deleting a pricelist removes its rules by ON DELETE CASCADE, and the ORM
+    # would then try to recompute stored copies on rules that no longer exist
+    company_id = fields.Many2one("res.company", related="pricelist_id.company_id")
+    currency_id = fields.Many2one("res.currency", related="pricelist_id.currency_id")
     applied_on = fields.Selection(APPLIED_ON, string="Apply On", required=True,
                                   default="3_global")
     categ_id = fields.Many2one("product.category", string="Product Category",
