@@ -1,7 +1,7 @@
 """Invoicing and accounting: chart of accounts, journals, taxes, invoices and bills that
 always balance, gapless numbering, payments and reconciliation."""
 
-from agora.addons.account import models  # noqa: F401
+from agora.addons.account import models, report  # noqa: F401
 
 
 def post_init_hook(env) -> None:
