@@ -190,3 +190,23 @@ def test_deleting_a_pricelist_deletes_its_rules(setup):
     pricelist.unlink()
     env.flush_all()
     assert not rule.exists()
+
+
+def test_pricelist_in_another_currency_converts_once(setup):
+    env, _pricelist, chair, other, _shop, _chairs = setup
+    company_currency = env.company.currency_id
+    foreign = env["res.currency"].search([("id", "!=", company_currency.id)], limit=1) or \
+        env["res.currency"].create({"name": "XAG", "symbol": "Ag"})
+    env["res.currency.rate"].create([
+        {"currency_id": company_currency.id, "rate": 1.0, "name": date(2020, 1, 1)},
+        {"currency_id": foreign.id, "rate": 1.5, "name": date(2020, 1, 1)}])
+    pricelist = env["product.pricelist"].create({"name": "Abroad", "currency_id": foreign.id})
+    products = chair | other
+    env.flush_all()
+    env.invalidate_all()
+    with assert_queries(env.cr, 12):
+        prices = pricelist._get_products_price(products, 1)
+    assert prices == {chair.id: pytest.approx(150.0), other.id: pytest.approx(60.0)}
+    # a fixed price is already in the pricelist's currency: not converted
+    _rule(pricelist, applied_on="0_product_variant", product_id=chair.id, fixed_price=99)
+    assert pricelist._get_product_price(chair, 1) == 99
