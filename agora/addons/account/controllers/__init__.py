@@ -1,0 +1,1 @@
+from agora.addons.account.controllers import report  # noqa: F401
