@@ -11,6 +11,7 @@
         "views/account_config_views.xml",
         "views/account_payment_views.xml",
         "views/account_menus.xml",
+        "views/account_report_views.xml",
     ],
     "demo": [],
     "license": "LGPL-3",
