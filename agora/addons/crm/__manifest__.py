@@ -20,4 +20,5 @@
     "demo": ["demo/crm_demo.xml"],
     "license": "LGPL-3",
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
 }
