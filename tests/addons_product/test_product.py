@@ -165,3 +165,29 @@ def test_template_name_search_by_code(env):
     assert env["product.template"].name_search("TEA-77") == [(template.id, "[TEA-77] Teapot")]
     assert template.id in [i for i, _n in env["product.template"].name_search("teap")]
     assert not env["product.template"].name_search("TEA-77", domain=[("sale_ok", "=", False)])
+
+
+def _queries(env, work) -> int:
+    env.flush_all()
+    with env.cr.capture() as log:
+        work()
+        env.flush_all()
+    return len(log)
+
+
+@pytest.mark.parametrize("model", ["product.template", "product.product"])
+def test_batch_creation_queries_do_not_grow_with_the_batch(env, model):
+    def create(count, tag):
+        return lambda: env[model].create([{"name": f"{tag} {i}", "default_code": f"{tag}-{i}"}
+                                          for i in range(count)])
+    few, many = _queries(env, create(3, "FEW")), _queries(env, create(60, "MANY"))
+    assert many == few and many <= 20, (few, many)
+    print(f"{model}.create: {many} queries for 3 or 60 records")
+
+
+def test_name_search_and_display_names_in_constant_queries(env):
+    products = env["product.product"].search([])
+    env.invalidate_all()
+    assert _queries(env, lambda: products.mapped("display_name")) <= 2
+    env.invalidate_all()
+    assert _queries(env, lambda: env["product.product"].name_search("FURN")) <= 4
