@@ -1,4 +1,4 @@
-"""``python -m bench [orm|modules|http|unity|web]``: run a workload and print its measurements
+"""``python -m bench [orm|modules|http|unity|web|sales]``: run a workload and print its measurements
 as JSON."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-WORKLOADS = ("orm", "modules", "http", "unity", "web")
+WORKLOADS = ("orm", "modules", "http", "unity", "web", "sales")
 
 
 def main(argv: list[str] | None = None) -> int:
