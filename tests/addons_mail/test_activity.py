@@ -48,6 +48,10 @@ def test_state_is_computed_and_searchable(env, partners):
         "overdue", "today", "overdue")
     assert env["res.partner"].search([("activity_state", "=", "overdue"),
                                       ("id", "in", partners.ids)]) == late | later
+    assert env["res.partner"].search([("activity_state", "in", ["today", "planned"]),
+                                      ("id", "in", partners.ids)]) == now
+    with pytest.raises(UserError, match="unknown state"):
+        env["res.partner"].search([("activity_state", "=", "late")])
     with pytest.raises(UserError, match="unknown state"):
         env["mail.activity"].search([("state", "=", "someday")])
 

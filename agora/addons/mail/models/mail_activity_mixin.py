@@ -63,15 +63,21 @@ class MailActivityMixin(models.AbstractModel):
         return [("id", "in", self._records_with_activities([("user_id", operator, value)]))]
 
     def _search_activity_state(self, operator: str, value: Any) -> list[Any]:
-        """Records whose most urgent activity is in the given state(s)."""
+        """Records whose most urgent activity is in the given state(s): sets of record
+        ids from three searches on mail.activity, no activity loaded."""
         if operator not in ("=", "in"):
             raise UserError(f"{self._name}.activity_state: operator {operator!r} is not "
                             "supported (use = or in)")
         wanted = set([value] if operator == "=" else value)
-        records = self._records_with_activities([])
-        found = self.browse(records)
-        return [("id", "in", [record.id for record in found
-                              if record.activity_state in wanted])]
+        unknown = wanted - {"overdue", "today", "planned"}
+        if unknown:
+            raise UserError(f"{self._name}.activity_state: unknown state(s) {sorted(unknown)}")
+        overdue = set(self._records_with_activities([("state", "=", "overdue")]))
+        today = set(self._records_with_activities([("state", "=", "today")])) - overdue
+        planned = set(self._records_with_activities([])) - overdue - today
+        found = set().union(*({"overdue": overdue, "today": today, "planned": planned}[state]
+                              for state in wanted))
+        return [("id", "in", sorted(found))]
 
     def unlink(self) -> bool:
         saved = [record_id for record_id in self._ids if isinstance(record_id, int)]
