@@ -1,0 +1,96 @@
+"""The Contacts app in the real client (headless Chromium): the app tile, kanban, list,
+filters, a company's form with its contacts, and a tracked edit saved from the form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from agora.db.url import url_for_database
+from agora.testing.browser import wait_idle, web_login
+from agora.testing.database import new_database, remove_database, run_committed
+
+
+@pytest.fixture(scope="module")
+def contacts_served_db(agora_server_url: str) -> Iterator[str]:
+    from agora.testing.server import install_database
+
+    name, _conninfo = new_database(agora_server_url, prefix="agora_contacts_web")
+    try:
+        install_database(agora_server_url, name, ["contacts"], demo=True)
+        yield name
+    finally:
+        remove_database(agora_server_url, name)
+
+
+@pytest.fixture(scope="module")
+def contacts_server(agora_server_url: str, contacts_served_db: str) -> Iterator[Any]:
+    from agora.db.manager import Databases
+    from agora.http.application import Application
+    from agora.service.wsgi import load_controllers
+    from agora.testing.server import LiveServer
+
+    load_controllers()
+    databases = Databases(agora_server_url, pool_min=0, pool_max=4)
+    server = LiveServer(Application(databases=databases, default_db=contacts_served_db))
+    yield server
+    server.stop()
+    databases.close()
+
+
+@pytest.fixture
+def run(agora_server_url: str, contacts_served_db: str):
+    conninfo = url_for_database(agora_server_url, contacts_served_db)
+    return lambda work: run_committed(conninfo, work)
+
+
+@pytest.fixture
+def web(agora_page, contacts_server):
+    web_login(agora_page, contacts_server.url, "admin", "admin")
+    return agora_page
+
+
+def _open(page, selector: str) -> None:
+    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
+    page.click(selector)
+    page.wait_for_selector(".ag-view:not([data-stale])")
+    wait_idle(page)
+
+
+def test_contacts_kanban_list_and_company_filter(web, run):
+    companies = run(lambda env: env["res.partner"].search_count([("is_company", "=", True)]))
+    _open(web, ".ag-app-tile:has-text('Contacts')")
+    web.wait_for_selector(".ag-kanban-record")
+    assert web.locator(".ag-kanban-record:has-text('Azure Interior')").count() >= 1
+    _open(web, ".ag-switch[data-view-type=list]")
+    web.wait_for_selector(".ag-data-row")
+    web.click(".ag-search-toggle")
+    web.click("text=Companies")
+    web.wait_for_function("(n) => document.querySelectorAll('.ag-data-row').length === n",
+                          arg=companies)
+
+
+def test_company_form_shows_contacts_and_tracks_an_edit(web, run):
+    _open(web, ".ag-app-tile:has-text('Contacts')")
+    _open(web, ".ag-switch[data-view-type=list]")
+    _open(web, ".ag-data-row:has-text('Nordholz GmbH') >> nth=0")
+    web.wait_for_selector(".ag-form")
+    children = run(lambda env: len(env.ref("contacts.partner_nordholz").child_ids))
+    rows = web.locator(".ag-field[data-name=child_ids] .ag-data-row")
+    assert rows.count() == children
+    web.fill(".ag-field[data-name=phone] input", "+49 40 000000")
+    web.click(".ag-save")
+    wait_idle(web)
+
+    def tracked(env):
+        partner = env.ref("contacts.partner_nordholz")
+        values = partner.message_ids.mapped("tracking_value_ids").filtered(
+            lambda value: value.field_name == "phone")
+        result = [(value.old_value_char, value.new_value_char) for value in values]
+        partner.with_context(tracking_disable=True).write({"phone": "+49 40 5550110"})
+        values.mapped("message_id").unlink()
+        return result
+
+    assert run(tracked) == [("+49 40 5550110", "+49 40 000000")]
