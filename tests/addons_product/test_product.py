@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agora.orm.exceptions import ConstraintError
+from agora.orm.exceptions import ConstraintError, ValidationError
 
 
 def test_template_creates_one_variant_with_defaults(env):
@@ -180,6 +180,7 @@ def test_batch_creation_queries_do_not_grow_with_the_batch(env, model):
     def create(count, tag):
         return lambda: env[model].create([{"name": f"{tag} {i}", "default_code": f"{tag}-{i}"}
                                           for i in range(count)])
+    create(1, "WARM")()  # units and categories loaded once, as in any busy transaction
     few, many = _queries(env, create(3, "FEW")), _queries(env, create(60, "MANY"))
     assert many == few and many <= 20, (few, many)
     print(f"{model}.create: {many} queries for 3 or 60 records")
@@ -191,3 +192,20 @@ def test_name_search_and_display_names_in_constant_queries(env):
     assert _queries(env, lambda: products.mapped("display_name")) <= 2
     env.invalidate_all()
     assert _queries(env, lambda: env["product.product"].name_search("FURN")) <= 4
+
+
+def test_purchase_unit_follows_the_unit_and_stays_in_its_category(env):
+    kg, gram = env.ref("uom.product_uom_kgm"), env.ref("uom.product_uom_gram")
+    template = env["product.template"].create({"name": "Flour", "uom_id": kg.id})
+    assert template.uom_po_id == kg
+    template.uom_po_id = gram
+    with pytest.raises(ValidationError, match="'Flour'.*'Units'.*'kg'"), env.cr.savepoint():
+        template.write({"uom_po_id": env.ref("uom.product_uom_unit").id})
+
+
+def test_form_onchange_of_unit_sets_purchase_unit(env):
+    kg, unit = env.ref("uom.product_uom_kgm"), env.ref("uom.product_uom_unit")
+    result = env["product.template"].onchange(
+        {"name": "Sugar", "uom_id": kg.id, "uom_po_id": unit.id}, ["uom_id"],
+        {"name": {}, "uom_id": {}, "uom_po_id": {"fields": {"display_name": {}}}})
+    assert result["value"]["uom_po_id"]["id"] == kg.id

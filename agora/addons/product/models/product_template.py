@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agora import api, fields, models
+from agora import api, exceptions, fields, models
 
 # Prices have no decimal.precision model yet: two decimals, as Odoo's default "Product Price"
 PRICE_DIGITS = (16, 2)
@@ -83,6 +83,21 @@ class ProductTemplate(models.Model):
             template.display_name = f"[{template.default_code}] {template.name}" \
                 if template.default_code else template.name or ""
 
+    @api.onchange("uom_id")
+    def _onchange_uom_id(self) -> None:
+        for template in self:
+            if template.uom_id and template.uom_po_id.category_id != template.uom_id.category_id:
+                template.uom_po_id = template.uom_id
+
+    @api.constrains("uom_id", "uom_po_id")
+    def _check_uom_categories(self) -> None:
+        for template in self:
+            if template.uom_po_id and template.uom_id.category_id != \
+                    template.uom_po_id.category_id:
+                raise exceptions.ValidationError(
+                    f"Product {template.name!r}: the purchase unit {template.uom_po_id.name!r} "
+                    f"and the unit {template.uom_id.name!r} must be of the same category.")
+
     def _set_variant_codes(self) -> None:
         # create() and write() already route these to the variant; kept for any other
         # path that sets the field and calls its inverse
@@ -105,6 +120,9 @@ class ProductTemplate(models.Model):
         template_vals = []
         for vals in vals_list:
             vals = dict(vals)
+            if vals.get("uom_id") and not vals.get("uom_po_id"):
+                # bought in the unit it is sold in unless told otherwise
+                vals["uom_po_id"] = vals["uom_id"]
             variant_vals.append({name: vals.pop(name) for name in VARIANT_FIELDS if name in vals})
             template_vals.append(vals)
         templates = super().create(template_vals)
