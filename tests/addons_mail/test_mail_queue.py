@@ -188,3 +188,38 @@ def test_mail_server_connection_test(committed, mail_server):
     mail_server.stop()
     with pytest.raises(UserError, match="cannot connect to 127.0.0.1"):
         committed(check)
+
+
+def test_scheduled_mail_waits_for_its_date(committed, mail_server):
+    later = datetime.now() + timedelta(hours=2)
+    mail_id = committed(lambda env: env["mail.mail"].create(
+        {"subject": "Later", "email_to": "l@example.com", "scheduled_date": later}).id)
+    assert mail_server.messages == []
+    assert committed(lambda env: env["mail.mail"].browse(mail_id).state) == "outgoing"
+    committed(lambda env: env["mail.mail"].browse(mail_id).write(
+        {"scheduled_date": datetime.now() - timedelta(minutes=1)}))
+    assert committed(lambda env: env["mail.mail"].process_email_queue()) == 1
+    assert [m["Subject"] for m in mail_server.messages] == ["Later"]
+
+
+def test_sent_mails_marked_auto_delete_are_removed(committed, mail_server):
+    mail_id = committed(lambda env: env["mail.mail"].create(
+        {"subject": "Ephemeral", "email_to": "e@example.com", "auto_delete": True}).id)
+    assert [m["Subject"] for m in mail_server.messages] == ["Ephemeral"]
+    assert not committed(lambda env: env["mail.mail"].browse(mail_id).exists())
+
+
+def test_message_post_over_rpc_is_delivered(committed, mail_server):
+    from agora.rpc.dispatch import call_kw
+
+    def post(env):
+        client = env["res.partner"].create({"name": "Rpc Client", "email": "rpc@example.com"})
+        doc = env["res.partner"].create({"name": "Rpc Doc"})
+        return call_kw(env, "res.partner", "message_post", [[doc.id]], {
+            "body": "<b>plain</b>", "subject": "Over RPC", "subtype_xmlid": "mail.mt_comment",
+            "partner_ids": [client.id]})
+    result = committed(post)
+    assert isinstance(result, list) and len(result) == 1  # no api.returns yet: [id], not id
+    [received] = mail_server.messages
+    assert received["Subject"] == "Over RPC"
+    assert "&lt;b&gt;plain&lt;/b&gt;" in received.get_body(("html",)).get_content()
