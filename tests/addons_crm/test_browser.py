@@ -38,6 +38,10 @@ def test_pipeline_kanban_shows_every_stage(web, agora_served_run):
         assert stage in text
     assert web.locator(".ag-kanban-group").count() >= 4
     assert "Office design project" in text
+    # the column headers total the expected revenue (the kanban's progressbar sum_field)
+    won = agora_served_run(lambda env: env.ref("crm.stage_lead4").id)
+    header = web.locator(f".ag-kanban-group[data-group='{won}'] .ag-kanban-group-header")
+    assert "16,800" in header.inner_text()  # 9,600 + 7,200 of the demo's won deals
     web.screenshot(path=str(output_directory() / "crm_pipeline.png"))
 
 

@@ -117,3 +117,4 @@ def test_demo_pipeline(env):
     assert lost.won_status == "lost" and lost.lost_reason_id == env.ref("crm.lost_reason_1") and lost.probability == 0
     assert env.ref("crm.user_sales_marc").has_group("sales_team.group_sale_salesman")
     assert env.ref("crm.crm_opp_6").partner_id.parent_id == env.ref("crm.res_partner_wood")
+    assert env.ref("crm.crm_opp_1").tag_ids == env.ref("crm.categ_oppor3")
