@@ -223,3 +223,20 @@ def test_message_post_over_rpc_is_delivered(committed, mail_server):
     [received] = mail_server.messages
     assert received["Subject"] == "Over RPC"
     assert "&lt;b&gt;plain&lt;/b&gt;" in received.get_body(("html",)).get_content()
+
+
+def test_the_queue_does_not_keep_cursors_alive(committed, mail_server):
+    import gc
+    import weakref
+
+    from agora.addons.mail import mail_queue
+
+    cursors = []
+
+    def queue(env):
+        cursors.append(weakref.ref(env.cr))
+        env["mail.mail"].create({"subject": "Weak", "email_to": "w@example.com"})
+    committed(queue)
+    gc.collect()
+    assert cursors[0]() is None
+    assert all(cr is not cursors[0]() for cr in list(mail_queue._pending))

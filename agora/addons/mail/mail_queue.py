@@ -37,9 +37,11 @@ def send_after_commit(env: Environment, mail_ids: list[int]) -> None:
     if entry is None or entry[0] not in cr.postcommit:
         ids: list[int] = []
         registry, connection = env.registry, cr.connection
+        # weak: the hook is the value of a weak-keyed entry and must not keep its key alive
+        origin = weakref.ref(cr)
 
         def send_committed_mails() -> None:
-            _send_in_new_transaction(connection, registry, ids, cr)
+            _send_in_new_transaction(connection, registry, ids, origin())
 
         entry = (send_committed_mails, ids)
         _pending[cr] = entry
@@ -48,7 +50,7 @@ def send_after_commit(env: Environment, mail_ids: list[int]) -> None:
 
 
 def _send_in_new_transaction(connection: Any, registry: Any, ids: list[int],
-                             origin: Cursor) -> None:
+                             origin: Cursor | None) -> None:
     if connection.closed:
         return
     for attempt in range(1, HOOK_TRIES + 1):
@@ -64,6 +66,6 @@ def _send_in_new_transaction(connection: Any, registry: Any, ids: list[int],
             _logger.exception("mail queue: sending %d mail(s) after commit failed; "
                               "the cron job will retry", len(ids))
             break
-    if origin.transaction is not None:
+    if origin is not None and origin.transaction is not None:
         # the mails' states changed under the committed transaction's cache
         origin.transaction.invalidate()
