@@ -38,7 +38,7 @@ class AccountReportBalanceSheet(models.AbstractModel):
             SQL("COALESCE(SUM(CASE WHEN %s >= %s THEN %s END), 0)",
                 SQL.identifier(alias, "date"), year_start, balance),
         ], group_by=[account])
-        accounts = self._accounts_by_id(row[0] for row in rows)
+        accounts = self._accounts_by_id(company, (row[0] for row in rows))
         sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTION_SIGNS}
         current_year = previous_years = 0.0
         for account_id, total, this_year in rows:

@@ -77,17 +77,20 @@ class AccountReportCommon(models.AbstractModel):
         self.env.cr.execute(query.select(*columns))
         return self.env.cr.fetchall()
 
-    def _accounts_by_id(self, account_ids) -> dict[int, dict[str, Any]]:
-        """Code, name, type and group of the accounts (one read, whatever their number)."""
-        accounts = self.env["account.account"].browse(list(account_ids))
-        rows = accounts.read(["code", "name", "account_type", "internal_group"]) if accounts \
-            else []
+    def _accounts_by_id(self, company, account_ids) -> dict[int, dict[str, Any]]:
+        """Code, name, type and group of the accounts, and of the company's undistributed
+        earnings account (one query, whatever their number)."""
+        rows = self.env["account.account"].search_read(
+            ["|", ("id", "in", list(account_ids)),
+             "&", ("account_type", "=", "equity_unaffected"), ("company_id", "=", company.id)],
+            ["code", "name", "account_type", "internal_group"])
         return {row["id"]: row for row in rows}
 
-    def _unaffected_earnings_account(self, company):
-        return self.env["account.account"].search(
-            [("account_type", "=", "equity_unaffected"), ("company_id", "=", company.id)],
-            limit=1)
+    @staticmethod
+    def _unaffected_earnings(accounts: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+        """Where earlier years' income and expense end up once a year is closed."""
+        found = [row for row in accounts.values() if row["account_type"] == "equity_unaffected"]
+        return min(found, key=lambda row: (row["code"], row["id"])) if found else None
 
     @staticmethod
     def _amount(currency, value: Any) -> float:

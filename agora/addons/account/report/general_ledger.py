@@ -35,18 +35,18 @@ class AccountReportGeneralLedger(models.AbstractModel):
                 company, domain, start, year_start):
             accounts[account_id] = {"initial_balance": brought_forward, "lines": []}
             earlier_years_result += earlier_years
-        if not currency.is_zero(earlier_years_result):
-            # as after a year-end closing: earlier years' income and expense are part of
-            # the undistributed earnings (when that account is among those reported)
-            unaffected = self._unaffected_earnings_account(company)
-            if unaffected and (not domain or unaffected.id in domain[0][2]):
-                accounts.setdefault(unaffected.id, {"initial_balance": 0.0, "lines": []})[
-                    "initial_balance"] += earlier_years_result
         for row in self._period_items(company, domain, start, end):
             account_id = row.pop("account_id")
             accounts.setdefault(account_id, {"initial_balance": 0.0, "lines": []})[
                 "lines"].append(row)
-        info = self._accounts_by_id(accounts)
+        info = self._accounts_by_id(company, accounts)
+        unaffected = self._unaffected_earnings(info)
+        if not currency.is_zero(earlier_years_result) and unaffected is not None and (
+                not domain or unaffected["id"] in domain[0][2]):
+            # as after a year-end closing: earlier years' income and expense are part of
+            # the undistributed earnings (when that account is among those reported)
+            accounts.setdefault(unaffected["id"], {"initial_balance": 0.0, "lines": []})[
+                "initial_balance"] += earlier_years_result
         result = []
         for account_id, entry in accounts.items():
             account = info[account_id]

@@ -36,7 +36,7 @@ class AccountReportProfitAndLoss(models.AbstractModel):
         account = SQL.identifier(alias, "account_id")
         rows = self._fetch(query, [account, SQL("SUM(%s)", SQL.identifier(alias, "balance"))],
                            group_by=[account])
-        accounts = self._accounts_by_id(row[0] for row in rows)
+        accounts = self._accounts_by_id(company, (row[0] for row in rows))
         result: dict[str, Any] = {"company_id": company.id, "currency": currency.name,
                                   "date_from": start, "date_to": end}
         for section, (types, sign) in SECTIONS.items():

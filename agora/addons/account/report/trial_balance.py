@@ -46,7 +46,7 @@ class AccountReportTrialBalance(models.AbstractModel):
         rows = self._fetch(query, [account_column, before(start, "balance"),
                                    before(year_start, "balance"), within("debit"),
                                    within("credit")], group_by=[account_column])
-        accounts = self._accounts_by_id(row[0] for row in rows)
+        accounts = self._accounts_by_id(company, (row[0] for row in rows))
         lines: dict[int | bool, dict[str, Any]] = {}
         earlier_years_result = 0.0
         for account_id, initial, before_year, debit, credit in rows:
@@ -57,7 +57,7 @@ class AccountReportTrialBalance(models.AbstractModel):
                 earlier_years_result += float(before_year)
             lines[account_id] = self._line(account, initial, float(debit), float(credit))
         if not currency.is_zero(earlier_years_result):
-            self._carry_earlier_years(company, lines, earlier_years_result)
+            self._carry_earlier_years(accounts, lines, earlier_years_result)
         for line in lines.values():
             for key in ("initial_balance", "debit", "credit"):
                 line[key] = self._amount(currency, line[key])
@@ -76,16 +76,14 @@ class AccountReportTrialBalance(models.AbstractModel):
                 "account_type": account["account_type"], "initial_balance": initial,
                 "debit": debit, "credit": credit}
 
-    def _carry_earlier_years(self, company, lines: dict, amount: float) -> None:
+    def _carry_earlier_years(self, accounts: dict, lines: dict, amount: float) -> None:
         """Add the income and expense of earlier fiscal years to the undistributed
         earnings account (a line without account when the chart has none)."""
-        unaffected = self._unaffected_earnings_account(company)
-        if not unaffected:
+        unaffected = self._unaffected_earnings(accounts)
+        if unaffected is None:
             lines[False] = {"account_id": False, "code": "", "name": "Undistributed Profits/Losses",
                             "account_type": "equity_unaffected", "initial_balance": amount,
                             "debit": 0.0, "credit": 0.0}
             return
-        if unaffected.id not in lines:
-            account = self._accounts_by_id([unaffected.id])[unaffected.id]
-            lines[unaffected.id] = self._line(account, 0.0, 0.0, 0.0)
-        lines[unaffected.id]["initial_balance"] += amount
+        lines.setdefault(unaffected["id"], self._line(unaffected, 0.0, 0.0, 0.0))[
+            "initial_balance"] += amount
