@@ -89,6 +89,11 @@ class AccountMoveLine(models.Model):
         moves = self.env["account.move"].browse(list({v["move_id"] for v in vals_list
                                                       if v.get("move_id")}))
         by_id = {move.id: move for move in moves}
+        product_ids = list({v["product_id"] for v in vals_list if v.get("product_id")})
+        if product_ids:
+            # load every line's product and template at once: the default account is
+            # looked up per line below, which would otherwise read them one by one
+            self.env["product.product"].browse(product_ids).mapped("product_tmpl_id.categ_id")
         prepared = []
         for vals in vals_list:
             vals = _normalize_amounts(dict(vals))
