@@ -229,8 +229,6 @@ def test_the_queue_does_not_keep_cursors_alive(committed, mail_server):
     import gc
     import weakref
 
-    from agora.addons.mail import mail_queue
-
     cursors = []
 
     def queue(env):
@@ -238,5 +236,4 @@ def test_the_queue_does_not_keep_cursors_alive(committed, mail_server):
         env["mail.mail"].create({"subject": "Weak", "email_to": "w@example.com"})
     committed(queue)
     gc.collect()
-    assert cursors[0]() is None
-    assert all(cr is not cursors[0]() for cr in list(mail_queue._pending))
+    assert cursors[0]() is None  # nothing in mail_queue._pending holds it
