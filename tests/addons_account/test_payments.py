@@ -244,3 +244,93 @@ def test_usd_invoice_paid_in_usd(env, customer):
     assert wizard.currency_id == usd and wizard.amount == 115.0
     wizard.action_create_payments()
     assert invoice.payment_state == "paid" and invoice.amount_residual == 0.0
+
+
+def test_usd_invoice_paid_at_a_later_rate_is_paid_in_usd(env, customer):
+    usd = _usd(env)
+    env["res.currency.rate"].create({"currency_id": usd.id, "rate": 1.15,
+                                     "name": date(2026, 4, 1)})
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))], currency_id=usd.id,
+                              invoice_date=date(2026, 3, 1))
+    assert invoice.amount_total_signed == 92.0
+    payment = _pay(env, invoice, payment_date=date(2026, 4, 2))
+    bank = payment.move_id.line_ids.filtered(lambda line: line.account_id.code == "1200")
+    assert bank.amount_currency == 115.0 and bank.balance == 100.0
+    assert invoice.payment_state == "paid" and invoice.amount_residual == 0.0
+    assert _term_lines(invoice).reconciled
+    # no exchange difference entry is made yet: the 8.00 EUR gain stays open on the
+    # payment's receivable line (see the report)
+
+
+def test_usd_invoice_paid_in_eur(env, customer):
+    usd = _usd(env)
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))], currency_id=usd.id,
+                              invoice_date=date(2026, 3, 1))
+    _pay(env, invoice, amount=92.0, currency_id=env.company.currency_id.id,
+         payment_date=date(2026, 3, 2))
+    assert invoice.payment_state == "paid" and invoice.amount_residual == 0.0
+    assert _term_lines(invoice).amount_residual_currency == 0.0
+
+
+def test_customer_credit_note_is_paid_outbound(env, customer):
+    refund = _posted_invoice(env, customer, [(20.0, 1, sale_tax(env))], move_type="out_refund")
+    payment = _pay(env, refund)
+    assert payment.payment_type == "outbound" and payment.partner_type == "customer"
+    assert payment.amount == 23.0
+    bank = payment.move_id.line_ids.filtered(lambda line: line.account_id.code == "1200")
+    assert bank.credit == 23.0
+    assert refund.payment_state == "paid" and refund.amount_residual == 0.0
+
+
+def test_invoice_and_credit_note_paid_net(env, customer):
+    tax = sale_tax(env)
+    invoice = _posted_invoice(env, customer, [(100.0, 1, tax)])
+    refund = _posted_invoice(env, customer, [(20.0, 1, tax)], move_type="out_refund")
+    wizard = _wizard(env, invoice | refund)
+    assert wizard.amount == 92.0  # 115 - 23
+    payment = env["account.payment"].browse(wizard.action_create_payments()["res_id"])
+    assert payment.payment_type == "inbound" and payment.amount == 92.0
+    assert (invoice.payment_state, refund.payment_state) == ("paid", "paid")
+
+
+def test_overpayment_leaves_the_rest_open_on_the_payment(env, customer):
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))])
+    payment = _pay(env, invoice, amount=200.0)
+    assert invoice.payment_state == "paid" and invoice.amount_residual == 0.0
+    counterpart = payment.move_id.line_ids.filtered(lambda line: line.account_id.reconcile)
+    assert counterpart.amount_residual == -85.0 and not counterpart.reconciled
+    assert not _term_lines(invoice).full_reconcile_id  # the group is not settled yet
+    later = _posted_invoice(env, customer, [(50.0, 1, sale_tax(env))])
+    (_term_lines(later) | counterpart).reconcile()
+    # the credit left over pays the next invoice
+    assert later.payment_state == "paid" and later.amount_residual == 0.0
+    assert counterpart.amount_residual == -27.5 and not counterpart.reconciled
+
+
+def test_installments_are_paid_oldest_first(env, customer):
+    term = env["account.payment.term"].create({
+        "name": "30/70", "line_ids": [(0, 0, {"value_amount": 30.0}),
+                                      (0, 0, {"value_amount": 70.0, "nb_days": 30})]})
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))],
+                              invoice_payment_term_id=term.id, invoice_date=date(2026, 1, 10))
+    wizard = _wizard(env, invoice)
+    assert wizard.amount == 115.0 and len(wizard.line_ids) == 2
+    _pay(env, invoice, amount=34.5)
+    assert invoice.payment_state == "partial" and invoice.amount_residual == 80.5
+    first, second = _term_lines(invoice).sorted(lambda line: line.date_maturity)
+    assert first.reconciled and not second.reconciled and second.amount_residual == 80.5
+    _pay(env, invoice)
+    assert invoice.payment_state == "paid"
+
+
+def test_reconcile_refuses_mixed_accounts_and_drafts(env, customer):
+    tax = sale_tax(env)
+    invoice = _posted_invoice(env, customer, [(100.0, 1, tax)])
+    with pytest.raises(exceptions.UserError, match="one account"):
+        invoice.line_ids.reconcile()
+    with pytest.raises(exceptions.UserError, match="does not allow reconciliation"):
+        invoice.line_ids.filtered(lambda line: line.display_type == "product").reconcile()
+    draft = make_invoice(env, customer, [(10.0, 1, tax)])
+    with pytest.raises(exceptions.UserError, match="posted entries"):
+        (_term_lines(invoice) | _term_lines(draft)).reconcile()
+    assert invoice.payment_state == "not_paid"
