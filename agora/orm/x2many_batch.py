@@ -59,10 +59,90 @@ def _create_lines(records: BaseModel, field: Field, entries: list[tuple[int, lis
     inverse = field.inverse_name
     vals_list = [{**command[2], inverse: record_id}
                  for record_id, commands in entries for command in commands]
-    if vals_list:
-        records.env[field.comodel_name].create(vals_list)
-    for record_id, _commands in entries:
+    comodel = records.env[field.comodel_name]
+    lines = comodel.create(vals_list) if vals_list else comodel
+    # The new parents' lines are exactly those just created: when their order can be
+    # worked out from the cache, the one2many is known without reading it back.
+    by_parent: dict[int, list[int]] = {record_id: [] for record_id, _commands in entries}
+    for line_id, vals in zip(lines._ids, vals_list, strict=True):
+        by_parent[vals[inverse]].append(line_id)
+    key = None if field.domain else _order_key(comodel, inverse)
+    field_cache = field.cache_for(records.env) if key else None
+    for record_id, line_ids in by_parent.items():
         records._forget(field, record_id)
+        if field_cache is not None:
+            try:
+                field_cache[record_id] = tuple(sorted(line_ids, key=key))
+            except _Unknown:
+                field_cache = None
+                records._forget(field, record_id)
+
+
+class _Unknown(Exception):
+    """A value the order depends on is not in the cache."""
+
+
+#: field types whose Python order is PostgreSQL's (no collation, no join)
+_SORTABLE = frozenset(("integer", "float", "monetary", "date", "datetime", "boolean"))
+
+
+def _order_key(comodel: BaseModel, inverse: str) -> Any:
+    """A sort key reproducing ``comodel._order`` for lines of one parent, or None when the
+    order needs the database (text collation, other many2ones, NULLS clauses)."""
+    terms = []
+    for part in comodel._order.split(","):
+        words = part.split()
+        if not words or len(words) > 2:
+            return None
+        name = words[0]
+        descending = len(words) == 2 and words[1].lower() == "desc"
+        if len(words) == 2 and words[1].lower() not in ("asc", "desc"):
+            return None
+        if name == inverse:
+            continue  # the same parent for every line
+        field = comodel._fields.get(name)
+        if name != "id" and (field is None or not field.column or field.type not in _SORTABLE):
+            return None
+        terms.append((None if name == "id" else field, descending))
+    cache = comodel.env.cache
+
+    def key(line_id: int) -> tuple:
+        parts = []
+        for field, descending in terms:
+            if field is None:
+                value = line_id
+            else:
+                values = cache[field]
+                if line_id not in values:
+                    raise _Unknown
+                value = values[line_id]
+                if field.type == "boolean":
+                    value = bool(value)
+            # PostgreSQL puts NULLs last ascending and first descending
+            parts.append(_Ranked(value, descending))
+        return tuple(parts)
+    return key
+
+
+class _Ranked:
+    """One term of a sort key: NULL greater than any value; reversed when descending."""
+
+    __slots__ = ("value", "descending")
+
+    def __init__(self, value: Any, descending: bool) -> None:
+        self.value = value
+        self.descending = descending
+
+    def __lt__(self, other: _Ranked) -> bool:
+        a, b = (other.value, self.value) if self.descending else (self.value, other.value)
+        if a is None:
+            return False
+        if b is None:
+            return True
+        return a < b
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Ranked) and self.value == other.value
 
 
 def _link_all(records: BaseModel, field: Field, entries: list[tuple[int, list]]) -> None:

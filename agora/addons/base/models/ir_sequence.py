@@ -249,9 +249,9 @@ class IrSequence(models.Model):
         if allowed:
             return allowed[0]
         if "res.users" in self.env:
-            user = self.env["res.users"].sudo().browse(self.env.uid).exists()
-            if user:
-                return user.company_id.id
+            # the environment's user exists (sessions and uid checks saw to it); reading
+            # its company is the one query this costs
+            return self.env["res.users"].sudo().browse(self.env.uid).company_id.id or False
         return False
 
     @api.model
@@ -262,7 +262,10 @@ class IrSequence(models.Model):
         domain = [("code", "=", sequence_code)]
         domain.append(("company_id", "in", [company_id, False]) if company_id
                       else ("company_id", "=", False))
-        sequences = self.sudo().search(domain)
+        # the sequences' columns come with the search: drawing a number is then one
+        # more statement
+        sequences = self.sudo().search_fetch(
+            domain, [f.name for f in self._fields.values() if f.column and f.prefetch])
         if not sequences:
             return False
         sequence = sequences.sorted(lambda s: (not s.company_id, s.id))[:1]
