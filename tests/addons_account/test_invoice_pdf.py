@@ -204,3 +204,22 @@ def test_route_needs_a_session(pdf_server):
     opener = urllib.request.build_opener()
     status, _headers, body = get(opener, f"{pdf_server['url']}{ROUTE}/{pdf_server['invoice_id']}")
     assert status == 401 and not body.startswith(b"%PDF")
+
+
+def test_invoices_of_another_company_are_refused(env, customer):
+    company = env["res.company"].create({"name": "Elsewhere Ltd",
+                                         "currency_id": env.company.currency_id.id})
+    elsewhere = env(context={**env.context, "allowed_company_ids": [company.id]})
+    invoice = posted_invoice(elsewhere, elsewhere["res.partner"].create({"name": "Far Away"}),
+                             [(100.0, 1, elsewhere["account.tax"])])
+    home = env.ref("base.main_company")
+    biller = env["res.users"].create({
+        "name": "Home Biller", "login": "home-biller-pdf", "company_id": home.id,
+        "company_ids": [(6, 0, home.ids)],
+        "groups_id": [(6, 0, [env.ref("account.group_account_invoice").id])]})
+    with pytest.raises(exceptions.AccessError):
+        # the multi-company rule, not only the company switch, keeps the invoice out
+        invoice.with_user(biller).with_context(allowed_company_ids=None)._render_invoice_pdf()
+    at_home = posted_invoice(env(context={"allowed_company_ids": home.ids}), customer)
+    assert at_home.with_user(biller).with_context(allowed_company_ids=None) \
+        ._render_invoice_pdf().startswith(b"%PDF-")

@@ -342,3 +342,40 @@ def test_query_counts_do_not_grow_with_accounts_or_partners(env):
     with assert_queries(large.cr, 5):
         large.invalidate_all()
         large[AGED].get_lines("asset_receivable", "2031-06-30")
+
+
+def test_unknown_company_is_refused(cenv):
+    with pytest.raises(exceptions.MissingError, match="company 987654 does not exist"):
+        cenv[BS].get_lines("2031-12-31", company_id=987654)
+    with pytest.raises(exceptions.ValidationError, match="company_id must be a company id"):
+        cenv[BS].get_lines("2031-12-31", company_id="main")
+
+
+# -- menus and views -------------------------------------------------------------------------
+def test_reporting_menu_opens_views_that_group_posted_items(cenv, alice, vendor):
+    posted(cenv, alice, 200.0, date(2031, 3, 1), taxes=tax(cenv))
+    posted(cenv, vendor, 80.0, date(2031, 4, 1), move_type="in_invoice")
+    invoice = posted(cenv, alice, 60.0, date(2031, 4, 2))
+    pay(cenv, invoice, 60.0, date(2031, 4, 3))
+    menu = cenv.ref("account.menu_finance_reports")
+    assert menu.parent_id == cenv.ref("account.menu_finance")
+    assert {child.action._name for child in menu.child_id} == {"ir.actions.act_window"}
+    lines = cenv["account.move.line"].with_context(allowed_company_ids=cenv.company.ids)
+
+    analysis = cenv.ref("account.action_account_report_journal_items")
+    views = lines.get_views([[False, "pivot"], [False, "graph"], [False, "list"],
+                             [analysis.search_view_id.id, "search"]])["views"]
+    assert "account_id" in views["pivot"]["arch"] and 'name="group_account"' in \
+        views["search"]["arch"]
+    groups = lines.read_group(eval(analysis.domain), ["debit:sum", "credit:sum"], ["account_id"])
+    assert sum(g["debit"] for g in groups) == sum(g["credit"] for g in groups) == 430.0
+    trial = cenv[TB].get_lines("2031-01-01", "2031-12-31")["totals"]
+    assert trial["debit"] == 430.0
+
+    aged = cenv.ref("account.action_account_report_aged_receivable")
+    assert "search_default_group_partner" in aged.context
+    open_items = lines.read_group(eval(aged.domain), ["amount_residual:sum"], ["partner_id"])
+    assert [(g["partner_id"][1], g["amount_residual"]) for g in open_items] == [
+        ("Alice Retail", 230.0)]
+    payable = cenv.ref("account.action_account_report_aged_payable")
+    assert lines.search_count(eval(payable.domain)) == 1

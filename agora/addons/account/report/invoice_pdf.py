@@ -48,7 +48,8 @@ class AccountMoveInvoicePdf(models.Model):
         ``-`` and ``.`` become ``_``), ``Invoices.pdf`` for several."""
         if len(self) != 1:
             return "Invoices.pdf"
-        name = self.name if self.name and self.name != "/" else f"Draft_{TITLES.get(self.move_type, 'Invoice')}_{self.id}"
+        name = self.name if self.name and self.name != "/" else \
+            f"Draft_{TITLES.get(self.move_type, 'Invoice')}_{self.id}"
         return re.sub(r"[^A-Za-z0-9.-]+", "_", name).strip("_") + ".pdf"
 
     # -- the document's values --------------------------------------------------------------
