@@ -140,3 +140,33 @@ def test_reverse_several_invoices_at_once(env, customer):
     assert len(refunds) == 2
     assert invoices.mapped("payment_state") == ["reversed", "reversed"]
     assert sorted(refunds.mapped("amount_total")) == [11.5, 23.0]
+
+
+def _pay(env, invoice):
+    action = env["account.payment.register"].with_context(
+        active_model="account.move", active_ids=invoice.ids).create({}).action_create_payments()
+    return env["account.payment"].browse(action["res_id"])
+
+
+def test_cancelling_a_paid_invoice_releases_its_payment(env, customer):
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))])
+    payment = _pay(env, invoice)
+    assert invoice.payment_state == "paid"
+    refund = _reverse(env, invoice, refund_method="cancel")
+    assert invoice.payment_state == "reversed" and refund.payment_state == "paid"
+    assert _term_lines(invoice).matched_credit_ids.credit_move_id == _term_lines(refund)
+    # the payment is open credit again, to be used elsewhere or refunded
+    counterpart = payment.move_id.line_ids.filtered(lambda line: line.account_id.reconcile)
+    assert not counterpart.reconciled and counterpart.amount_residual == -115.0
+
+
+def test_reversing_a_payment_reopens_the_invoice(env, customer):
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))])
+    payment = _pay(env, invoice)
+    reversal = payment.move_id._reverse_moves(cancel=True)
+    assert reversal.state == "posted"
+    assert invoice.payment_state == "not_paid" and invoice.amount_residual == 115.0
+    receivables = (payment.move_id | reversal).mapped("line_ids").filtered(
+        lambda line: line.account_id.reconcile)
+    assert all(receivables.mapped("reconciled"))
+    assert len(receivables.mapped("full_reconcile_id")) == 1

@@ -123,6 +123,11 @@ class AccountMovePost(models.Model):
                                            f"{move.display_name} is {move.state}.")
             reversals |= move._reverse_one(defaults)
         if cancel:
+            # the reversal cancels the entry: payments matched with it are released
+            # first (they stay as open credit), or the two could not be matched
+            self.mapped("line_ids").filtered(
+                lambda line: line.matched_debit_ids or line.matched_credit_ids
+            ).remove_move_reconcile()
             reversals.action_post()
             for move, reversal in zip(self, reversals, strict=True):
                 accounts = (move.line_ids | reversal.line_ids).filtered(
