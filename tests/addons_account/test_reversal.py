@@ -170,3 +170,14 @@ def test_reversing_a_payment_reopens_the_invoice(env, customer):
         lambda line: line.account_id.reconcile)
     assert all(receivables.mapped("reconciled"))
     assert len(receivables.mapped("full_reconcile_id")) == 1
+
+
+def test_negative_documents_point_to_the_opposite_type(env, customer):
+    tax = sale_tax(env)
+    refund = make_invoice(env, customer, [(-100.0, 1, tax)], move_type="out_refund")
+    with pytest.raises(exceptions.UserError, match="negative total: make an invoice instead"):
+        refund.action_post()
+    invoice = make_invoice(env, customer, [(-100.0, 1, tax)])
+    with pytest.raises(exceptions.UserError, match="negative total: make a credit note"):
+        invoice.action_post()
+    assert (refund.state, invoice.state) == ("draft", "draft")

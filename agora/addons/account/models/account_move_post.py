@@ -43,8 +43,10 @@ class AccountMovePost(models.Model):
             if not self.line_ids.filtered(lambda line: line.display_type == "product"):
                 raise exceptions.UserError(f"Invoice {name} has no product line.")
             if self.currency_id.round(self.amount_total) < 0:
+                other = "an invoice" if self.move_type in ("out_refund", "in_refund") \
+                    else "a credit note"
                 raise exceptions.UserError(
-                    f"Invoice {name} has a negative total: make a credit note instead.")
+                    f"{name} has a negative total: make {other} instead.")
         if self.journal_id.company_id != self.company_id:
             raise exceptions.UserError(f"Entry {name}: its journal belongs to another company.")
         for line in accountable:
