@@ -334,3 +334,32 @@ def test_reconcile_refuses_mixed_accounts_and_drafts(env, customer):
     with pytest.raises(exceptions.UserError, match="posted entries"):
         (_term_lines(invoice) | _term_lines(draft)).reconcile()
     assert invoice.payment_state == "not_paid"
+
+
+def test_invoices_in_two_currencies_are_paid_in_the_company_currency(env, customer):
+    usd = _usd(env)
+    tax = sale_tax(env)
+    in_eur = _posted_invoice(env, customer, [(100.0, 1, tax)], invoice_date=date(2026, 3, 1))
+    in_usd = _posted_invoice(env, customer, [(100.0, 1, tax)], currency_id=usd.id,
+                             invoice_date=date(2026, 3, 1))
+    wizard = _wizard(env, in_eur | in_usd, payment_date=date(2026, 3, 2))
+    # 115 EUR + 115 USD (92 EUR): the amounts add up in EUR only
+    assert wizard.currency_id == env.company.currency_id and wizard.amount == 207.0
+    payment = env["account.payment"].browse(wizard.action_create_payments()["res_id"])
+    assert (in_eur.payment_state, in_usd.payment_state) == ("paid", "paid")
+    counterpart = payment.move_id.line_ids.filtered(lambda line: line.account_id.reconcile)
+    assert counterpart.reconciled and counterpart.amount_residual == 0.0
+    assert _term_lines(in_usd).amount_residual_currency == 0.0
+
+
+def test_invoice_and_bill_of_one_partner_are_paid_separately(env, customer):
+    tax = sale_tax(env)
+    invoice = _posted_invoice(env, customer, [(100.0, 1, tax)])
+    bill = _posted_invoice(env, customer, [(50.0, 1, tax)], move_type="in_invoice")
+    wizard = _wizard(env, invoice | bill)
+    moves_before = env["account.move"].search_count([])
+    with pytest.raises(exceptions.UserError, match="vendor bills separately"):
+        wizard.action_create_payments()
+    # refused before anything was written
+    assert env["account.move"].search_count([]) == moves_before
+    assert not env["account.payment"].search([("partner_id", "=", customer.id)])

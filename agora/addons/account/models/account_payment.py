@@ -130,8 +130,17 @@ class AccountPaymentRegister(models.TransientModel):
             moves = self.env["account.move"].browse(context["active_ids"])
             lines = moves._open_term_lines()
             values["line_ids"] = [(6, 0, lines.ids)]
-            values["amount"] = abs(sum(lines.mapped("amount_residual_currency")))
-            values["currency_id"] = moves[:1].currency_id.id
+            currencies = lines.mapped("currency_id") or moves[:1].currency_id
+            if len(currencies) == 1:
+                values["amount"] = abs(sum(lines.mapped("amount_residual_currency")))
+                values["currency_id"] = currencies.id
+            else:
+                # documents in several currencies: their amounts only add up in the
+                # company's currency
+                company = moves[:1].company_id or self.env.company
+                values["amount"] = company.currency_id.round(
+                    abs(sum(lines.mapped("amount_residual"))))
+                values["currency_id"] = company.currency_id.id
             values["communication"] = ", ".join(m.payment_reference or m.name for m in moves)
         return values
 
@@ -146,6 +155,12 @@ class AccountPaymentRegister(models.TransientModel):
         if len(partners) != 1:
             raise exceptions.UserError("Register the payments of different partners one "
                                        "partner at a time.")
+        accounts = lines.mapped("account_id")
+        if len(accounts) != 1:
+            raise exceptions.UserError(
+                "Register payments of customer invoices and vendor bills separately: the "
+                f"selected documents are on several accounts "
+                f"({', '.join(accounts.mapped('display_name'))}).")
         if self.amount <= 0:
             raise exceptions.UserError(f"The amount to pay must be positive, got {self.amount}.")
         outstanding = sum(lines.mapped("amount_residual_currency"))
