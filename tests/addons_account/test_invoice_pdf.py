@@ -223,3 +223,21 @@ def test_invoices_of_another_company_are_refused(env, customer):
     at_home = posted_invoice(env(context={"allowed_company_ids": home.ids}), customer)
     assert at_home.with_user(biller).with_context(allowed_company_ids=None) \
         ._render_invoice_pdf().startswith(b"%PDF-")
+
+
+def test_sections_notes_and_long_descriptions_are_printed(env, customer):
+    tax = sale_tax(env)
+    long_text = "Installation and configuration of the warehouse scanners " * 4
+    invoice = env["account.move"].create({
+        "move_type": "out_invoice", "partner_id": customer.id, "invoice_line_ids": [
+            (0, 0, {"display_type": "line_section", "name": "On-site services", "sequence": 1}),
+            (0, 0, {"name": long_text, "price_unit": 5.0, "quantity": 2, "sequence": 2,
+                    "tax_ids": [(6, 0, tax.ids)]}),
+            (0, 0, {"display_type": "line_note", "name": "Delivered on site", "sequence": 3}),
+            *[(0, 0, {"name": f"item {i}", "price_unit": 1.0, "quantity": 1, "sequence": 10 + i})
+              for i in range(60)]]})
+    pdf = invoice._render_invoice_pdf()
+    text = pdf_text(pdf)
+    assert b"On-site services" in text and b"Delivered on site" in text
+    assert b"item 59" in text and b"/Count 2" in pdf  # the lines run onto a second page
+    assert text.count(b"(Unit Price)") == 2  # the table's titles are repeated there

@@ -13,7 +13,7 @@ from agora.addons.account.report.invoice_document import InvoiceDocument, Invoic
 FONT = "Helvetica"
 #: column widths in mm of the lines table (A4 portrait, 15 mm margins: 180 mm)
 COLUMNS = (("Description", 72, "L"), ("Quantity", 20, "R"), ("Unit Price", 26, "R"),
-           ("Taxes", 30, "L"), ("Amount", 32, "R"))
+           ("Taxes", 30, "C"), ("Amount", 32, "R"))
 
 
 def latin1(text: object) -> str:
@@ -103,13 +103,17 @@ def _heading(pdf: InvoicePdf, doc: InvoiceDocument) -> None:
         pdf.ln(9)
 
 
-def _lines(pdf: InvoicePdf, doc: InvoiceDocument) -> None:
+def _table_header(pdf: InvoicePdf) -> None:
     pdf.set_font(FONT, "B", 9)
     pdf.set_fill_color(235, 235, 235)
     for title, width, align in COLUMNS:
         pdf.cell(width, 7, title, border="B", align=align, fill=True)
     pdf.ln(7)
     pdf.set_font(FONT, "", 9)
+
+
+def _lines(pdf: InvoicePdf, doc: InvoiceDocument) -> None:
+    _table_header(pdf)
     for line in doc.lines:
         _line(pdf, doc, line)
     pdf.ln(3)
@@ -118,8 +122,11 @@ def _lines(pdf: InvoicePdf, doc: InvoiceDocument) -> None:
 def _line(pdf: InvoicePdf, doc: InvoiceDocument, line: InvoiceLine) -> None:
     total_width = sum(width for _t, width, _a in COLUMNS)
     if line.quantity is None:  # section or note: text across the table
+        if pdf.will_page_break(5):
+            pdf.add_page()
+            _table_header(pdf)
         pdf.set_font(FONT, "B" if line.section else "I", 9)
-        pdf.multi_cell(total_width, 5, latin1(line.description), new_x=XPos.LMARGIN,
+        pdf.multi_cell(total_width, 5, latin1(line.description), align="L", new_x=XPos.LMARGIN,
                        new_y=YPos.NEXT)
         pdf.set_font(FONT, "", 9)
         return
@@ -129,13 +136,14 @@ def _line(pdf: InvoicePdf, doc: InvoiceDocument, line: InvoiceLine) -> None:
     cells = [latin1(line.description), f"{line.quantity:,.2f}".rstrip("0").rstrip("."), price,
              latin1(line.taxes), doc.money(line.subtotal or 0.0)]
     # the description may wrap: measure its height first, then draw the row at that height
-    lines_needed = len(pdf.multi_cell(COLUMNS[0][1], 5, cells[0], dry_run=True,
+    lines_needed = len(pdf.multi_cell(COLUMNS[0][1], 5, cells[0], align="L", dry_run=True,
                                       output="LINES"))
     height = 5 * max(1, lines_needed)
     if pdf.will_page_break(height):
         pdf.add_page()
+        _table_header(pdf)  # the columns' titles again on every page of lines
     x, y = pdf.get_x(), pdf.get_y()
-    pdf.multi_cell(COLUMNS[0][1], 5, cells[0], new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.multi_cell(COLUMNS[0][1], 5, cells[0], align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
     for (_title, width, align), text in zip(COLUMNS[1:], cells[1:], strict=True):
         pdf.cell(width, 5, text, align=align)
     pdf.set_xy(x, y + height)
@@ -172,4 +180,5 @@ def _footer_notes(pdf: InvoicePdf, doc: InvoiceDocument) -> None:
         pdf.set_font(FONT, "B", 9)
         pdf.cell(0, 5, "Terms and Conditions", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FONT, "", 9)
-        pdf.multi_cell(0, 4.5, latin1(doc.terms), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 4.5, latin1(doc.terms), align="L", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
