@@ -241,3 +241,18 @@ def test_sections_notes_and_long_descriptions_are_printed(env, customer):
     assert b"On-site services" in text and b"Delivered on site" in text
     assert b"item 59" in text and b"/Count 2" in pdf  # the lines run onto a second page
     assert text.count(b"(Unit Price)") == 2  # the table's titles are repeated there
+
+
+def test_reports_answer_over_json_rpc(pdf_server):
+    """The accounting reports of test_reports.py, as a web client calls them."""
+    opener = login(pdf_server, "pdf-biller", "pw-pdf-biller")
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 2, "params": {
+        "model": "account.report.trial_balance", "method": "get_lines",
+        "args": ["2026-01-01", "2026-12-31"], "kwargs": {}}}).encode()
+    request = urllib.request.Request(f"{pdf_server['url']}/web/dataset/call_kw", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with opener.open(request, timeout=30) as response:
+        result = json.loads(response.read())["result"]
+    assert result["date_from"] == "2026-01-01"
+    assert result["totals"]["debit"] == result["totals"]["credit"] == 230.0
+    assert {line["code"] for line in result["lines"]} == {"1100", "2200", "4000"}
