@@ -363,3 +363,34 @@ def test_invoice_and_bill_of_one_partner_are_paid_separately(env, customer):
     # refused before anything was written
     assert env["account.move"].search_count([]) == moves_before
     assert not env["account.payment"].search([("partner_id", "=", customer.id)])
+
+
+def test_workflow_fields_cannot_be_written_directly(env, customer):
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))])
+    for values in ({"state": "draft"}, {"payment_state": "paid"}, {"amount_residual": 0.0},
+                   {"posted_before": False}):
+        with pytest.raises(exceptions.UserError, match="cannot be written directly"):
+            invoice.write(values)
+    draft = make_invoice(env, customer, [(10.0, 1, sale_tax(env))])
+    with pytest.raises(exceptions.UserError, match="cannot be written directly"):
+        draft.write({"state": "posted"})  # posting skips neither checks nor numbering
+    assert (invoice.state, invoice.payment_state, draft.state) == ("posted", "not_paid",
+                                                                   "draft")
+    assert draft.name == "/"
+
+
+def test_posted_payment_fields_are_frozen(env, customer):
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))])
+    payment = _pay(env, invoice)
+    with pytest.raises(exceptions.UserError, match="cannot be modified"):
+        payment.write({"amount": 1.0})
+    with pytest.raises(exceptions.UserError, match="cannot be written directly"):
+        payment.write({"state": "draft"})
+    payment.write({"ref": "bank statement 12"})  # the memo stays editable
+    assert payment.amount == 115.0 and payment.state == "posted"
+    draft = env["account.payment"].create({"partner_id": customer.id, "amount": 5.0})
+    with pytest.raises(exceptions.UserError, match="cannot be written directly"):
+        draft.write({"state": "posted"})
+    draft.write({"amount": 6.0})
+    draft.action_post()
+    assert draft.move_id.state == "posted"

@@ -18,11 +18,13 @@ REFUND_TYPES = ("out_refund", "in_refund")
 JOURNAL_TYPE_OF = {"out_invoice": "sale", "out_refund": "sale", "in_invoice": "purchase",
                    "in_refund": "purchase", "entry": "general"}
 
-#: what may still change on a posted entry: bookkeeping of payments and free text
+#: what may still change on a posted entry: free text
 POSTED_WRITABLE = frozenset({
-    "payment_state", "amount_residual", "amount_residual_signed", "ref", "narration",
-    "payment_reference", "invoice_user_id", "reversal_reason", "invoice_origin",
-    "state", "posted_before", "message_follower_ids"})
+    "ref", "narration", "payment_reference", "invoice_user_id", "reversal_reason",
+    "invoice_origin", "message_follower_ids"})
+#: kept by posting, cancelling and reconciliation only, never written directly
+WORKFLOW_FIELDS = frozenset({"state", "posted_before", "payment_state", "amount_residual",
+                             "amount_residual_signed"})
 
 
 class AccountMove(models.Model):
@@ -172,6 +174,11 @@ class AccountMove(models.Model):
     def _check_posted_write(self, vals: dict) -> None:
         if self.env.context.get("account_posting"):
             return
+        workflow = sorted(set(vals) & WORKFLOW_FIELDS)
+        if workflow:
+            raise exceptions.UserError(
+                f"account.move: {', '.join(workflow)} cannot be written directly; they follow "
+                "Post, Cancel, Reset to Draft and payments.")
         frozen = sorted(set(vals) - POSTED_WRITABLE)
         if frozen and any(move.state == "posted" for move in self):
             names = ", ".join(m.name for m in self if m.state == "posted")

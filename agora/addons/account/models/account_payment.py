@@ -69,10 +69,26 @@ class AccountPayment(models.Model):
                 raise exceptions.UserError(
                     f"Journal {payment.journal_id.name} has no bank/cash account.")
             if not payment.move_id:
-                payment.move_id = self.env["account.move"].create(payment._move_values())
+                payment.with_context(account_posting=True).write(
+                    {"move_id": self.env["account.move"].create(payment._move_values()).id})
         self.mapped("move_id").action_post()
-        self.write({"state": "posted"})
+        self.with_context(account_posting=True).write({"state": "posted"})
         return True
+
+    def write(self, vals):
+        if not self.env.context.get("account_posting"):
+            workflow = sorted(set(vals) & {"state", "move_id"})
+            if workflow:
+                raise exceptions.UserError(
+                    f"account.payment: {', '.join(workflow)} cannot be written directly; "
+                    "use Post or Cancel.")
+            frozen = sorted(set(vals) - {"ref"})
+            posted = self.filtered(lambda payment: payment.state == "posted")
+            if frozen and posted:
+                raise exceptions.UserError(
+                    f"Posted payment {', '.join(posted.mapped('name'))} cannot be modified "
+                    f"({', '.join(frozen)}): reverse its entry instead.")
+        return super().write(vals)
 
     def _move_values(self) -> dict:
         sign = 1 if self.payment_type == "inbound" else -1
@@ -99,7 +115,7 @@ class AccountPayment(models.Model):
     def action_cancel(self):
         if any(payment.state == "posted" for payment in self):
             raise exceptions.UserError("A posted payment is undone by reversing its entry.")
-        self.write({"state": "cancel"})
+        self.with_context(account_posting=True).write({"state": "cancel"})
         return True
 
     def _counterpart_lines(self):
