@@ -394,3 +394,14 @@ def test_posted_payment_fields_are_frozen(env, customer):
     draft.write({"amount": 6.0})
     draft.action_post()
     assert draft.move_id.state == "posted"
+
+
+def test_posted_items_cannot_be_reopened_or_unreconciled_by_hand(env, customer):
+    invoice = _posted_invoice(env, customer, [(100.0, 1, sale_tax(env))])
+    term = _term_lines(invoice)
+    with pytest.raises(exceptions.UserError, match="parent_state cannot be written"):
+        term.write({"parent_state": "draft"})
+    with pytest.raises(exceptions.UserError, match="cannot be modified"):
+        term.write({"amount_residual": 0.0, "reconciled": True})
+    assert term.parent_state == "posted" and term.amount_residual == 115.0
+    assert not term.reconciled and invoice.payment_state == "not_paid"

@@ -12,7 +12,8 @@ from agora.addons.account.models.account_move import INVOICE_TYPES
 FROZEN_WHEN_POSTED = frozenset({
     "account_id", "partner_id", "balance", "debit", "credit", "amount_currency", "currency_id",
     "quantity", "price_unit", "discount", "tax_ids", "tax_line_id", "move_id", "date",
-    "journal_id", "company_id", "product_id", "display_type", "price_subtotal", "price_total"})
+    "journal_id", "company_id", "product_id", "display_type", "price_subtotal", "price_total",
+    "amount_residual", "amount_residual_currency", "reconciled", "full_reconcile_id"})
 #: inputs of the invoice synchronisation
 SYNC_INPUTS = frozenset({"quantity", "price_unit", "discount", "tax_ids", "account_id",
                          "display_type", "currency_id"})
@@ -141,6 +142,10 @@ class AccountMoveLine(models.Model):
     def write(self, vals):
         vals = _normalize_amounts(dict(vals))
         if not self.env.context.get("account_posting"):
+            if "parent_state" in vals:
+                raise exceptions.UserError(
+                    "account.move.line: parent_state cannot be written directly; it follows "
+                    "its entry's Post, Cancel and Reset to Draft.")
             frozen = sorted(set(vals) & FROZEN_WHEN_POSTED)
             if frozen and any(line.parent_state == "posted" for line in self):
                 raise exceptions.UserError(
