@@ -106,6 +106,47 @@ def _check_invoice(invoice):
     assert invoice.payment_state == "not_paid"
 
 
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.tuples(money, quantities), min_size=1, max_size=3),
+       shares=st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=4),
+       settle=st.booleans())
+def test_payments_add_up(env, customer, lines, shares, settle):
+    """Paying an invoice in several payments: the residual is what is left, the state
+    follows it, and the last payment settles the whole group in one full reconcile."""
+    with _example_savepoint(env):
+        tax = env["account.tax"].search([("name", "=", "15%"), ("type_tax_use", "=", "sale")],
+                                        limit=1)
+        invoice = env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": customer.id,
+            "invoice_line_ids": [(0, 0, {"name": f"l{i}", "price_unit": price, "quantity": qty,
+                                         "tax_ids": [(6, 0, tax.ids)]})
+                                 for i, (price, qty) in enumerate(lines)]})
+        invoice.action_post()
+        total_cents = round(invoice.amount_total * 100)
+        weights = sum(shares) + (0 if settle else 1)  # an unpaid share when not settling
+        amounts = [total_cents * share // weights for share in shares]
+        if settle:
+            amounts[-1] = total_cents - sum(amounts[:-1])
+        amounts = [cents for cents in amounts if cents > 0]
+        for amount in amounts:
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create(
+                {"amount": amount / 100}).action_create_payments()
+        left = (total_cents - sum(amounts)) / 100
+        assert invoice.amount_residual == left
+        term = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        assert round(sum(term.mapped("amount_residual")), 2) == left
+        if not left:
+            assert invoice.payment_state == "paid"
+            full = term.full_reconcile_id
+            assert full and full.partial_reconcile_ids == term.matched_credit_ids
+            assert len(full.reconciled_line_ids) == len(amounts) + len(term)
+        else:
+            assert invoice.payment_state == ("partial" if amounts else "not_paid")
+            assert not term.full_reconcile_id
+
+
 def _dump(invoice):
     return "\n".join(f"{line.display_type:13} {line.account_id.code} "
                      f"bal={line.balance} cur={line.amount_currency}"
