@@ -94,3 +94,17 @@ def test_vendor_bill_needs_a_vendor(env):
     with pytest.raises(exceptions.UserError, match="needs a customer or vendor"):
         bill.action_post()
     assert bill.state == "draft" and bill.name == "/"
+
+
+def test_changing_the_journal_of_a_draft_moves_its_items(env, vendor):
+    bill = make_invoice(env, vendor, [(10.0, 1, _purchase_tax(env))], move_type="in_invoice",
+                        invoice_date=date(2026, 5, 3))
+    other = env["account.journal"].create({
+        "name": "Imported Bills", "code": "IMP", "type": "purchase",
+        "default_account_id": bill.journal_id.default_account_id.id})
+    bill.write({"journal_id": other.id})
+    # reports group items by their own journal: they follow the entry's
+    assert set(bill.line_ids.mapped("journal_id.code")) == {"IMP"}
+    assert len(bill.line_ids) == 3
+    bill.action_post()
+    assert bill.name.startswith("IMP/2026/")

@@ -161,7 +161,7 @@ class AccountMove(models.Model):
         result = super(AccountMove, self.with_context(account_skip_sync=True)).write(vals)
         touched = set(vals) & {"line_ids", "invoice_line_ids", "currency_id", "date",
                                "invoice_date", "invoice_payment_term_id", "partner_id",
-                               "move_type", "company_id"}
+                               "move_type", "company_id", "journal_id"}
         if touched:
             moves = self.with_env(self.env)
             header = {name: vals[name] for name in ("date", "partner_id", "company_id",
