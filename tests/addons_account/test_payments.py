@@ -405,3 +405,31 @@ def test_posted_items_cannot_be_reopened_or_unreconciled_by_hand(env, customer):
         term.write({"amount_residual": 0.0, "reconciled": True})
     assert term.parent_state == "posted" and term.amount_residual == 115.0
     assert not term.reconciled and invoice.payment_state == "not_paid"
+
+
+def test_billing_user_invoices_pays_and_reverses(env, customer, product):
+    """The whole flow as a "Billing" user, not the superuser: access rights and record
+    rules cover every model it touches (counters, reconciliations, wizards)."""
+    group = env.ref("account.group_account_invoice")
+    user = env["res.users"].create({"name": "Billing Clerk", "login": "billing_clerk",
+                                    "groups_id": [(6, 0, group.ids)]})
+    user_env = env(user=user.id)
+    invoice = user_env["account.move"].create({
+        "move_type": "out_invoice", "partner_id": customer.id,
+        "invoice_line_ids": [(0, 0, {"product_id": product.id, "price_unit": 10.0,
+                                     "quantity": 1, "tax_ids": [(6, 0, sale_tax(env).ids)]})]})
+    invoice.action_post()
+    _pay(user_env, invoice)
+    assert invoice.payment_state == "paid"
+    _term_lines(invoice).remove_move_reconcile()
+    assert invoice.payment_state == "not_paid"
+    refund = user_env["account.move.reversal"].with_context(
+        active_model="account.move", active_ids=invoice.ids).create(
+        {"refund_method": "cancel"}).reverse_moves()
+    assert invoice.payment_state == "reversed"
+    assert user_env["account.move"].browse(refund["res_id"]).name.startswith("RINV/")
+    plain = env["res.users"].create({"name": "No Billing", "login": "no_billing",
+                                     "groups_id": [(6, 0, env.ref("base.group_user").ids)]})
+    with pytest.raises(exceptions.AccessError):
+        env(user=plain.id)["account.move"].create({"move_type": "out_invoice",
+                                                   "partner_id": customer.id})
