@@ -50,13 +50,15 @@ def _taxes_by_name(env, move_type):
     return taxes
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=invoice_lines,
-       move_type=st.sampled_from(["out_invoice", "out_refund", "in_invoice"]),
+       move_type=st.sampled_from(["out_invoice", "out_refund", "in_invoice", "in_refund"]),
        rounding=st.sampled_from(["round_per_line", "round_globally"]),
-       usd_rate=st.one_of(st.none(), st.sampled_from([1.25, 0.7391, 3.3333])))
-def test_random_invoices_post_balanced(env, customer, lines, move_type, rounding, usd_rate):
+       usd_rate=st.one_of(st.none(), st.sampled_from([1.25, 0.7391, 3.3333])),
+       installments=st.one_of(st.none(), st.sampled_from([(30.0, 70.0), (33.33, 33.33, 33.34)])))
+def test_random_invoices_post_balanced(env, customer, lines, move_type, rounding, usd_rate,
+                                       installments):
     with _example_savepoint(env):
         # nothing left over from the previous examples
         assert not env["account.move"].search_count([("partner_id", "=", customer.id)])
@@ -68,6 +70,11 @@ def test_random_invoices_post_balanced(env, customer, lines, move_type, rounding
             env["res.currency.rate"].create({"currency_id": usd.id, "rate": usd_rate,
                                              "name": date(2026, 1, 1)})
             header["currency_id"] = usd.id
+        if installments:
+            header["invoice_payment_term_id"] = env["account.payment.term"].create({
+                "name": "installments", "line_ids": [
+                    (0, 0, {"value_amount": share, "nb_days": 30 * n})
+                    for n, share in enumerate(installments)]}).id
         taxes = _taxes_by_name(env, move_type)
         invoice = env["account.move"].create({
             "move_type": move_type, "partner_id": customer.id, **header,
@@ -102,6 +109,7 @@ def _check_invoice(invoice):
         sign * invoice.amount_tax, 2)
     assert round(sum(terms.mapped("amount_currency")), 2) == round(
         -sign * invoice.amount_total, 2)
+    assert len(terms) == (len(invoice.invoice_payment_term_id.line_ids) or 1)
     assert invoice.amount_residual == invoice.amount_total
     assert invoice.payment_state == "not_paid"
 
