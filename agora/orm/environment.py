@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 SUPERUSER_ID = 1
 
 
+_UNKNOWN = object()
+
+
 class Transaction:
     """State of one database transaction, shared by every environment on its cursor."""
 
@@ -30,6 +33,9 @@ class Transaction:
         self.towrite: defaultdict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
         #: stored computed field -> ids whose value must be recomputed
         self.tocompute: defaultdict[Field, set[int]] = defaultdict(set)
+        #: stored computed field -> {id: value before it was marked for recomputation}: a
+        #: recomputation that gives the same value writes nothing
+        self.stored_before: defaultdict[Field, dict[int, Any]] = defaultdict(dict)
         #: field -> ids being computed right now (assignments go to the cache)
         self.protected: dict[Field, set[int]] = {}
         #: the access policy's per-transaction memo (user groups, rules); dropped with
@@ -50,6 +56,7 @@ class Transaction:
         self.cache.clear()
         self.towrite.clear()
         self.tocompute.clear()
+        self.stored_before.clear()
         self.protected.clear()
         self.access_cache.clear()
         self.access_dirty = False
@@ -59,6 +66,7 @@ class Transaction:
     def invalidate(self) -> None:
         """Drop cached values, keeping the ones still waiting to be written."""
         self.cache.clear()
+        self.stored_before.clear()
         self.restore_pending(self.towrite.keys())
 
     def restore_pending(self, model_names: Any) -> None:
@@ -80,6 +88,9 @@ class Transaction:
         if field.store and field.column:
             # new (in-memory) records are never written
             real = [id_ for id_ in ids if type(id_) is int]
+            before = self.stored_before.get(field)
+            if before:
+                real = [id_ for id_ in real if before.pop(id_, _UNKNOWN) != value]
             if real:
                 towrite = self.towrite[field.model_name]
                 for id_ in real:

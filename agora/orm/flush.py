@@ -143,10 +143,17 @@ def modified(records: BaseModel, fields: list[Field], create: bool = False) -> N
                     continue
                 seen.update((target_field, id_) for id_ in ids)
                 field_cache = cache[target_field]
-                for id_ in ids:
-                    field_cache.pop(id_, None)
                 if target_field.store:
+                    # remember what the database holds: recomputing the same value
+                    # then costs no UPDATE
+                    before = transaction.stored_before[target_field]
+                    for id_ in ids:
+                        if id_ in field_cache:
+                            before[id_] = field_cache.pop(id_)
                     transaction.tocompute[target_field].update(ids)
+                else:
+                    for id_ in ids:
+                        field_cache.pop(id_, None)
                 todo.append((targets._browse(tuple(ids), tuple(ids)), [target_field]))
         first = False
 

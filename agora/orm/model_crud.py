@@ -253,6 +253,22 @@ class CrudMixin:
         for record, later in zip(records, remaining, strict=True):
             if later:
                 record._write_later(later)
+        # Stored computed values given to create win over what the rest of the create
+        # (its x2many values) would trigger, as in Odoo: the caller computed them.
+        pending = transaction.tocompute
+        for field in self._stored_computed_fields:
+            if not pending.get(field):
+                continue
+            kept = {id_: columns[field.name]
+                    for id_, columns in zip(ids, columns_by_record, strict=True)
+                    if field.name in columns and id_ in pending[field]}
+            if kept:
+                pending[field].difference_update(kept)
+                before = transaction.stored_before.get(field)
+                for id_ in kept:
+                    if before:
+                        before.pop(id_, None)
+                cache[field].update(kept)
         if self._parent_store:
             self._parent_store_compute(records)
         records._validate_constraints(given | {f.name for later in later_by_record for f in later})

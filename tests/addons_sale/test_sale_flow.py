@@ -116,3 +116,16 @@ def test_sale_views_load(env):
     views = env["sale.order"].get_views([[False, "list"], [False, "form"], [False, "kanban"],
                                         [False, "search"], [False, "pivot"], [False, "graph"]])
     assert set(views["views"]) == {"list", "form", "kanban", "search", "pivot", "graph"}
+
+
+def test_new_order_lines_are_known_in_order_without_reading_them_back(env, customer, products):
+    values = order_values(customer, products[:3])
+    for sequence, (_c, _i, line) in zip((30, 10, 20), values["order_line"], strict=True):
+        line["sequence"] = sequence
+    order = env["sale.order"].create(values)
+    with env.cr.capture() as log:
+        cached = order.order_line.mapped("sequence")
+    assert cached == [10, 20, 30]
+    assert not [code for code, _params in log if "sale_order_line" in code]
+    env.invalidate_all()
+    assert order.order_line.mapped("sequence") == cached

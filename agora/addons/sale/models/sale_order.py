@@ -76,7 +76,49 @@ class SaleOrder(models.Model):
             if vals.get("partner_id") and not vals.get("partner_shipping_id"):
                 vals["partner_shipping_id"] = vals["partner_id"]
             prepared.append(vals)
-        return super().create(prepared)
+        return super().create(self._with_amounts(prepared))
+
+    def _with_amounts(self, vals_list: list[dict]) -> list[dict]:
+        """Orders created with their lines get the lines' amounts and their own totals
+        before the insert, so nothing is recomputed (nor written again) at flush."""
+        company = self.env.company
+        lines, owners = [], []
+        keyed: dict[int, tuple] = {}
+        for index, vals in enumerate(vals_list):
+            commands = vals.get("order_line")
+            if not isinstance(commands, list) or not commands or any(
+                    not isinstance(c, list | tuple) or c[0] != 0 for c in commands) \
+                    or "amount_total" in vals:
+                continue
+            currency = self.env["res.currency"].browse(vals.get("currency_id")) \
+                if vals.get("currency_id") else company.currency_id
+            # keys start at 1: a line's "order_id" must be truthy
+            keyed[index + 1] = (currency, self.env["res.company"].browse(vals["company_id"])
+                            if vals.get("company_id") else company)
+            for command in commands:
+                lines.append({**command[2], "order_id": index + 1})
+                owners.append(index)
+        if not lines:
+            return vals_list
+        lines = self.env["sale.order.line"]._with_amounts(lines, keyed)
+        result = [dict(vals) for vals in vals_list]
+        for key in keyed:
+            result[key - 1]["order_line"] = []
+        totals = {key - 1: [0.0, 0.0] for key in keyed}
+        for owner, line in zip(owners, lines, strict=True):
+            line = {k: v for k, v in line.items() if k != "order_id"}
+            result[owner]["order_line"].append((0, 0, line))
+            totals[owner][0] += line.get("price_subtotal", 0.0)
+            totals[owner][1] += line.get("price_tax", 0.0)
+        for index, (untaxed, tax) in totals.items():
+            currency = keyed[index + 1][0]
+            if any("price_subtotal" not in c[2] for c in result[index]["order_line"]
+                   if not c[2].get("display_type")):
+                continue  # some line's taxes were not given plainly: the compute decides
+            result[index].update({"amount_untaxed": currency.round(untaxed),
+                                  "amount_tax": currency.round(tax),
+                                  "amount_total": currency.round(untaxed) + currency.round(tax)})
+        return result
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):

@@ -92,8 +92,40 @@ class SaleOrderLine(models.Model):
                 # what the form's onchange would have filled in, for API callers
                 vals = {**self._product_defaults(product, vals), **vals}
             prepared.append(vals)
-        lines = super().create(prepared)
-        return lines
+        return super().create(self._with_amounts(prepared))
+
+    def _with_amounts(self, vals_list: list[dict], orders=None) -> list[dict]:
+        """Subtotal, tax and total computed before the insert (as the compute would after
+        it): the rows go in complete, with no UPDATE at flush. Taxes are read once for
+        all the lines. ``orders``: {order key: (currency, company)} when the orders are
+        not in the database yet; by default each line's ``order_id`` is read."""
+        tax_ids: dict[int, list[int]] = {}
+        for index, vals in enumerate(vals_list):
+            taxes = _set_ids(vals.get("tax_id"))
+            if vals.get("display_type") or taxes is None or "price_subtotal" in vals \
+                    or "price_unit" not in vals or not vals.get("order_id"):
+                continue
+            tax_ids[index] = taxes
+        if not tax_ids:
+            return vals_list
+        all_taxes = self.env["account.tax"].browse(
+            list(dict.fromkeys(t for ids in tax_ids.values() for t in ids)))
+        if orders is None:
+            records = self.env["sale.order"].browse(
+                list({vals_list[i]["order_id"] for i in tax_ids}))
+            orders = {order.id: (order.currency_id, order.company_id) for order in records}
+        result = list(vals_list)
+        for index, ids in tax_ids.items():
+            vals = vals_list[index]
+            currency, company = orders[vals["order_id"]]
+            price = vals.get("price_unit", 0.0) * (1.0 - (vals.get("discount") or 0.0) / 100.0)
+            amounts = all_taxes.browse(ids)._compute(price, vals.get("product_uom_qty", 1.0),
+                                                     currency, company=company)
+            subtotal = currency.round(amounts.total_excluded)
+            total = currency.round(amounts.total_included)
+            result[index] = {**vals, "price_subtotal": subtotal, "price_total": total,
+                             "price_tax": total - subtotal}
+        return result
 
     def _product_defaults(self, product, vals: dict) -> dict:
         defaults = {"name": product.display_name, "product_uom": product.uom_id.id,
@@ -146,3 +178,15 @@ class SaleOrderLine(models.Model):
             if line.qty_invoiced != quantity:
                 line.write({"qty_invoiced": quantity})
         self.mapped("order_id")._update_invoice_status()
+
+
+def _set_ids(value) -> list[int] | None:
+    """The ids a many2many value sets on a new record, or None when it is not that simple."""
+    if value is None:
+        return None  # not given: the product's taxes will be
+    if isinstance(value, list) and all(isinstance(v, int) for v in value):
+        return list(value)
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list | tuple) \
+            and value[0][0] == 6:
+        return list(value[0][2])
+    return None
