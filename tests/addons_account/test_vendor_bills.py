@@ -59,8 +59,23 @@ def test_vendor_bill_numbering(env, vendor):
 def test_vendor_bill_year_comes_from_the_bill_date(env, vendor):
     bill = make_invoice(env, vendor, [(10.0, 1, _purchase_tax(env))], move_type="in_invoice",
                         invoice_date=date(2025, 12, 30))
+    assert bill.date == date(2025, 12, 30)  # booked in the year it belongs to
+    assert set(bill.line_ids.mapped("date")) == {date(2025, 12, 30)}
     bill.action_post()
     assert bill.name.startswith("BILL/2025/")
+    assert bill.date == date(2025, 12, 30)
+
+
+def test_setting_the_bill_date_later_moves_the_accounting_date(env, vendor):
+    bill = make_invoice(env, vendor, [(10.0, 1, _purchase_tax(env))], move_type="in_invoice")
+    bill.write({"invoice_date": date(2026, 2, 27)})
+    assert bill.date == date(2026, 2, 27)
+    assert set(bill.line_ids.mapped("date")) == {date(2026, 2, 27)}
+    bill.write({"invoice_date": "2026-02-26"})  # as RPC clients send it
+    assert bill.date == date(2026, 2, 26)
+    # an explicit accounting date wins
+    bill.write({"invoice_date": date(2026, 2, 28), "date": date(2026, 3, 1)})
+    assert (bill.invoice_date, bill.date) == (date(2026, 2, 28), date(2026, 3, 1))
 
 
 def test_vendor_credit_note_mirrors_a_bill(env, vendor):

@@ -6,6 +6,8 @@ and the receivable/payable ("payment term") lines are derived again
 posted entry is only corrected by reversing it.
 """
 
+from datetime import date
+
 from agora import api, exceptions, fields, models
 
 MOVE_TYPES = [("entry", "Journal Entry"), ("out_invoice", "Customer Invoice"),
@@ -154,10 +156,20 @@ class AccountMove(models.Model):
                 raise exceptions.UserError(
                     f"account.move: no {JOURNAL_TYPE_OF[move_type]} journal in company "
                     f"{self.env.company.name}; install a chart of accounts first.")
+        if move_type in INVOICE_TYPES and vals.get("invoice_date") and "date" not in vals:
+            # an invoice is booked on its own date, in the period it belongs to
+            vals = {**vals, "date": vals["invoice_date"]}
         return {**vals, "move_type": move_type}
 
     def write(self, vals):
         self._check_posted_write(vals)
+        if vals.get("invoice_date") and "date" not in vals and self and all(
+                move.is_invoice() for move in self):
+            invoice_date = vals["invoice_date"]
+            if isinstance(invoice_date, str):
+                invoice_date = date.fromisoformat(invoice_date[:10])
+            if any(move.date != invoice_date for move in self):
+                vals = {**vals, "date": invoice_date}
         result = super(AccountMove, self.with_context(account_skip_sync=True)).write(vals)
         touched = set(vals) & {"line_ids", "invoice_line_ids", "currency_id", "date",
                                "invoice_date", "invoice_payment_term_id", "partner_id",
