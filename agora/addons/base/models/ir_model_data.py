@@ -42,8 +42,16 @@ class IrModelData(models.Model):
 
     # -- lookups -------------------------------------------------------------------------
     def _xmlid_lookup(self, xmlid: str) -> tuple[str, int]:
-        """``(model, res_id)`` of an external id; MissingError if unknown."""
+        """``(model, res_id)`` of an external id; MissingError if unknown.
+
+        Answers are remembered per registry: external ids change with module installs
+        and upgrades (which load a new registry everywhere) and through this model
+        (which forgets them all)."""
         module, name = split_xmlid(xmlid)
+        memo = _memo(self.env.registry)
+        found = memo.get((module, name))
+        if found is not None:
+            return found
         self.env.flush_all()
         self.env.cr.execute(
             "SELECT model, res_id FROM ir_model_data WHERE module = %s AND name = %s",
@@ -51,7 +59,24 @@ class IrModelData(models.Model):
         row = self.env.cr.fetchone()
         if row is None:
             raise MissingError(f"External ID not found: {xmlid}", model="ir.model.data")
+        if not self.env.transaction.towrite.get(self._name):
+            # only what other transactions can see too is remembered
+            self.env.cr.postcommit.append(
+                lambda key=(module, name), value=(row[0], row[1]): memo.setdefault(key, value))
         return row[0], row[1]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        _forget_memo(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        _forget_memo(self.env)
+        return super().write(vals)
+
+    def unlink(self):
+        _forget_memo(self.env)
+        return super().unlink()
 
     def _xmlid_to_res_id(self, xmlid: str, raise_if_not_found: bool = True) -> int | bool:
         try:
@@ -120,3 +145,18 @@ class IrModelData(models.Model):
         """``name -> (model, res_id, noupdate)`` of every external id of ``module``."""
         records = self.sudo().search([("module", "=", module)])
         return {r.name: (r.model, r.res_id, r.noupdate) for r in records}
+
+
+def _memo(registry: Any) -> dict[tuple[str, str], tuple[str, int]]:
+    memo = getattr(registry, "_xmlid_memo", None)
+    if memo is None:
+        memo = registry._xmlid_memo = {}
+    return memo
+
+
+def _forget_memo(env: Any) -> None:
+    """A change of external ids: forget them now and again at commit (another
+    transaction may have remembered the old ones meanwhile)."""
+    memo = _memo(env.registry)
+    memo.clear()
+    env.cr.postcommit.append(memo.clear)

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from agora import api, fields, models
 from agora.addons.mail import tracking
 from agora.addons.mail.cache_utils import CHATTER_FIELDS, forget_cached
-from agora.orm.exceptions import UserError
+from agora.orm.exceptions import MissingError, UserError
 
 
 def _plain_to_html(text: str) -> str:
@@ -185,20 +185,27 @@ class MailThread(models.AbstractModel):
         e-mail is sent. Returns the messages in the order of ``self``."""
         if author_id is None:
             author_id = self._mail_author().id
-        subtype = self.env.ref(subtype_xmlid, raise_if_not_found=False)
-        if not subtype:
+        # the id alone (remembered per registry): no existence check per message
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid,
+                                                                 raise_if_not_found=False)
+        if not subtype_id:
             # mail's own data is not loaded yet: records created while it installs
             return self.env["mail.message"]
         names = {record.id: record.display_name for record in self}
         return self.env["mail.message"].sudo().create([{
             "model": self._name, "res_id": record_id, "record_name": names[record_id],
-            "body": body, "message_type": message_type, "subtype_id": subtype.id,
+            "body": body, "message_type": message_type, "subtype_id": subtype_id,
             "is_internal": True, "author_id": author_id or False,
         } for record_id in self._ids])
 
     def _mail_author(self) -> Any:
         """The current user's partner; empty while base installs (no user yet)."""
-        return self.env["res.users"].sudo().browse(self.env.uid).exists().partner_id
+        user = self.env["res.users"].sudo().browse(self.env.uid)
+        try:
+            # the environment's user is read already (its company) in most requests
+            return user.partner_id
+        except MissingError:
+            return self.env["res.partner"]
 
     def _message_log(self, body: str = "", **kwargs: Any) -> Any:
         """Log an internal note without notifying anybody (one record)."""
