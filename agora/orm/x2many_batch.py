@@ -86,7 +86,7 @@ class _Unknown(Exception):
 _SORTABLE = frozenset(("integer", "float", "monetary", "date", "datetime", "boolean"))
 
 
-def _order_key(comodel: BaseModel, inverse: str) -> Any:
+def _order_key(comodel: BaseModel, inverse: str | None) -> Any:
     """A sort key reproducing ``comodel._order`` for lines of one parent, or None when the
     order needs the database (text collation, other many2ones, NULLS clauses)."""
     terms = []
@@ -164,8 +164,22 @@ def _link_all(records: BaseModel, field: Field, entries: list[tuple[int, list]])
         except psycopg.errors.IntegrityError as exc:
             raise translate_integrity_error(exc, records) from None
     touched = records.browse([record_id for record_id, _commands in entries])
+    # New records are linked to exactly these targets: known without reading them back
+    # when their model's order can be worked out from the cache.
+    comodel = records.env[field.comodel_name]
+    key = _order_key(comodel, None)
+    field_cache = field.cache_for(records.env) if key and not field.domain else None
+    targets_of: dict[int, list[int]] = {record_id: [] for record_id in touched._ids}
+    for record_id, target in pairs:
+        targets_of[record_id].append(target)
     for record_id in touched._ids:
         records._forget(field, record_id)
+        if field_cache is not None:
+            try:
+                field_cache[record_id] = tuple(sorted(targets_of[record_id], key=key))
+            except _Unknown:
+                field_cache = None
+                records._forget(field, record_id)
     records._invalidate_inverse_relations([field])
     modified(touched, [field])
     others = records.env.registry.inverse_fields.get(field, ())

@@ -49,3 +49,14 @@ def test_consecutive_line_creates_on_write_are_one_insert(env, assert_queries):
         env.flush_all()
     assert sum(code.startswith("INSERT") for code, _params in log) == 1
     assert order.amount == 10.0 and order.line_count == 4
+
+
+def test_links_of_new_records_are_known_without_reading_them_back(env, assert_queries):
+    tags = env["test.tag"].create([{"name": f"k{n}"} for n in range(3)])
+    partner = env["test.partner"].create({"name": "known",
+                                          "tag_ids": [Command.set([tags[2].id, tags[0].id])]})
+    with assert_queries(0):
+        linked = partner.tag_ids.ids
+    assert linked == sorted([tags[2].id, tags[0].id])  # test.tag is ordered by id
+    env.invalidate_all()
+    assert partner.tag_ids.ids == linked
