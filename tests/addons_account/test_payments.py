@@ -433,3 +433,11 @@ def test_billing_user_invoices_pays_and_reverses(env, customer, product):
     with pytest.raises(exceptions.AccessError):
         env(user=plain.id)["account.move"].create({"move_type": "out_invoice",
                                                    "partner_id": customer.id})
+
+
+def test_zero_invoice_is_paid_when_posted(env, customer):
+    invoice = _posted_invoice(env, customer, [(0.0, 1, sale_tax(env)), (0.001, 1, sale_tax(env))])
+    assert invoice.amount_total == 0.0 and invoice.amount_residual == 0.0
+    assert invoice.payment_state == "paid"
+    with pytest.raises(exceptions.UserError, match="Nothing left to pay|must be positive"):
+        _wizard(env, invoice).action_create_payments()

@@ -26,6 +26,9 @@ class AccountMovePost(models.Model):
         posting = self.with_context(account_posting=True, account_skip_sync=True)
         posting.write({"state": "posted", "posted_before": True})
         posting.mapped("line_ids").write({"parent_state": "posted"})
+        # nothing to pay: settled as soon as posted
+        self.filtered(lambda m: m.is_invoice() and m.currency_id.is_zero(m.amount_total)
+                      )._update_payment_state()
         return True
 
     def _check_postable(self) -> None:
