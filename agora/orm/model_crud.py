@@ -178,7 +178,8 @@ class CrudMixin:
         fields = self._fields
         groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for index, row in enumerate(rows):
-            groups[tuple(row)].append(index)
+            # the same columns in any order: one INSERT
+            groups[tuple(sorted(row))].append(index)
         ids: list[int] = [0] * len(rows)
         table = SQL.identifier(self._table)
         cr = self.env.cr

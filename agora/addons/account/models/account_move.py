@@ -99,8 +99,11 @@ class AccountMove(models.Model):
         move_type = self.env.context.get("default_move_type", "entry")
         journal_type = JOURNAL_TYPE_OF.get(move_type, "general")
         company = self.env.company
-        journal = self.env["account.journal"].search(
-            [("type", "=", journal_type), ("company_id", "=", company.id)], limit=1)
+        journals = self.env["account.journal"]
+        # the journal's columns come with the search: lines read its default account next
+        journal = journals.search_fetch(
+            [("type", "=", journal_type), ("company_id", "=", company.id)],
+            [f.name for f in journals._fields.values() if f.column and f.prefetch], limit=1)
         return journal.id or False
 
     def _default_currency(self):
@@ -139,10 +142,33 @@ class AccountMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._with_type_defaults(vals) for vals in vals_list]
+        vals_list = self._with_commercial_partners(vals_list)
         moves = super(AccountMove, self.with_context(account_skip_sync=True)).create(vals_list)
         moves = moves.with_env(self.env)
         moves.filtered(lambda m: m.is_invoice())._sync_dynamic_lines()
         return moves
+
+    def _with_commercial_partners(self, vals_list: list[dict]) -> list[dict]:
+        """The commercial partner (a stored computed field) given before the insert, the
+        partners read once for all the entries; and the new entries' invoice lines given
+        as journal items, so the entry knows its items without reading them back."""
+        partner_ids = [vals["partner_id"] for vals in vals_list
+                       if vals.get("partner_id") and "commercial_partner_id" not in vals]
+        partners = self.env["res.partner"].browse(list(dict.fromkeys(partner_ids)))
+        result = []
+        for vals in vals_list:
+            if vals.get("partner_id") and "commercial_partner_id" not in vals:
+                partner = partners._browse((vals["partner_id"],), partners._ids)
+                vals = {**vals, "commercial_partner_id": partner.commercial_partner_id.id}
+            invoice_lines = vals.get("invoice_line_ids")
+            if isinstance(invoice_lines, list) and invoice_lines and all(
+                    isinstance(c, list | tuple) and c[0] == 0 for c in invoice_lines):
+                lines = vals.get("line_ids") or []
+                if all(isinstance(c, list | tuple) and c[0] == 0 for c in lines):
+                    vals = {k: v for k, v in vals.items() if k != "invoice_line_ids"}
+                    vals["line_ids"] = [*invoice_lines, *lines]
+            result.append(vals)
+        return result
 
     def _with_type_defaults(self, vals: dict) -> dict:
         move_type = vals.get("move_type") or self.env.context.get("default_move_type", "entry")

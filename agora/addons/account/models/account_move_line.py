@@ -113,12 +113,27 @@ class AccountMoveLine(models.Model):
                 if vals.get("display_type", "product") == "product" and not vals.get(
                         "account_id") and move.is_invoice():
                     vals["account_id"] = self._default_product_account(move, vals)
+                vals = self._with_amounts(move, vals)
             prepared.append(vals)
         lines = super().create(prepared)
         if not self.env.context.get("account_skip_sync"):
             lines.mapped("move_id").filtered(
                 lambda m: m.is_invoice() and m.state == "draft")._sync_dynamic_lines()
         return lines
+
+    def _with_amounts(self, move, vals: dict) -> dict:
+        """A draft invoice's new product line gets its amounts before the insert, as the
+        invoice's synchronisation would give them right after (it then changes nothing)."""
+        if vals.get("display_type", "product") != "product" or not move.is_invoice() \
+                or move.state != "draft" or "price_subtotal" in vals or "balance" in vals:
+            return vals
+        tax_ids = _set_ids(vals.get("tax_ids"))
+        if tax_ids is None:
+            return vals
+        values, _result = move._product_line_amounts(
+            self.env["account.tax"].browse(tax_ids), vals.get("price_unit", 0.0),
+            vals.get("quantity", 1.0), vals.get("discount", 0.0))
+        return {**vals, **values}
 
     def _default_product_account(self, move, vals: dict):
         product = self.env["product.product"].browse(vals.get("product_id")) \
@@ -184,6 +199,18 @@ class AccountMoveLine(models.Model):
             else:
                 line.price_unit = product.lst_price
                 line.tax_ids = product.taxes_id
+
+
+def _set_ids(value) -> list[int] | None:
+    """The ids a many2many value gives a new record, or None when it is not that simple."""
+    if value is None or value is False:
+        return []
+    if isinstance(value, list) and all(isinstance(v, int) for v in value):
+        return list(value)
+    if isinstance(value, list) and all(isinstance(c, list | tuple) and c and c[0] == 6
+                                       for c in value) and len(value) == 1:
+        return list(value[0][2])
+    return None
 
 
 def _normalize_amounts(vals: dict) -> dict:

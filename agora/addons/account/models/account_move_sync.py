@@ -59,7 +59,6 @@ class AccountMoveSync(models.Model):
     def _sync_one(self, line_model) -> tuple[list[dict[str, Any]], Any]:
         currency = self.currency_id
         sign = self._direction_sign()
-        is_refund = self.move_type in REFUND_TYPES
         lines = self.line_ids
         product_lines = lines.filtered(lambda line: line.display_type == "product")
         tax_totals: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -68,15 +67,11 @@ class AccountMoveSync(models.Model):
         balance_sum = 0.0
         currency_sum = 0.0
         for line in product_lines:
-            price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
-            result = line.tax_ids._compute(price, line.quantity, currency,
-                                           company=self.company_id, is_refund=is_refund)
-            subtotal = currency.round(result.total_excluded)
-            amount_currency = sign * subtotal
-            balance = self._to_company(amount_currency)
-            values = {"price_subtotal": subtotal,
-                      "price_total": currency.round(result.total_included),
-                      **amount_fields(balance, amount_currency)}
+            values, result = self._product_line_amounts(line.tax_ids, line.price_unit,
+                                                        line.quantity, line.discount)
+            subtotal = values["price_subtotal"]
+            amount_currency = values["amount_currency"]
+            balance = values["balance"]
             if line.currency_id != currency:
                 values["currency_id"] = currency.id
             _write_changed(line, values)
@@ -117,10 +112,10 @@ class AccountMoveSync(models.Model):
             if line:
                 _write_changed(line, values)
             else:
-                to_create.append({"move_id": self.id, "display_type": "tax",
-                                  "tax_line_id": key[0], "account_id": key[1],
-                                  "partner_id": self.commercial_partner_id.id or False,
-                                  "currency_id": currency.id, "quantity": 1.0, **values})
+                to_create.append(_derived_line(
+                    move_id=self.id, display_type="tax", tax_line_id=key[0],
+                    account_id=key[1], partner_id=self.commercial_partner_id.id or False,
+                    currency_id=currency.id, **values))
         for line in existing_tax.values():
             stale |= line
         # receivable / payable lines: the opposite of everything else, per installment
@@ -150,8 +145,9 @@ class AccountMoveSync(models.Model):
             if index < len(term_lines):
                 _write_changed(term_lines[index], values)
             else:
-                to_create.append({"move_id": self.id, "display_type": "payment_term",
-                                  "currency_id": currency.id, "quantity": 1.0, **values})
+                to_create.append(_derived_line(
+                    move_id=self.id, display_type="payment_term", currency_id=currency.id,
+                    **values))
         stale |= term_lines[len(installments):]
         due_date = installments[-1][0] if installments else invoice_date
         # signed amounts follow the receivable/payable side in the company's currency:
@@ -167,6 +163,20 @@ class AccountMoveSync(models.Model):
         _write_changed(self.with_context(account_posting=True), header)
         return to_create, stale
 
+    def _product_line_amounts(self, taxes, price_unit: float, quantity: float,
+                              discount: float) -> tuple[dict[str, Any], Any]:
+        """A product line's subtotal, total and accounting amounts on this document, and
+        the tax arithmetic they came from."""
+        currency = self.currency_id
+        price = (price_unit or 0.0) * (1.0 - (discount or 0.0) / 100.0)
+        result = taxes._compute(price, quantity, currency, company=self.company_id,
+                                is_refund=self.move_type in REFUND_TYPES)
+        subtotal = currency.round(result.total_excluded)
+        amount_currency = self._direction_sign() * subtotal
+        balance = self._to_company(amount_currency)
+        return ({"price_subtotal": subtotal, "price_total": currency.round(result.total_included),
+                 **amount_fields(balance, amount_currency)}, result)
+
     def _term_account(self):
         partner = self.commercial_partner_id
         company = self.company_id
@@ -180,6 +190,13 @@ class AccountMoveSync(models.Model):
                 f"Company {company.name} has no default receivable/payable account: install a "
                 "chart of accounts.")
         return account
+
+
+def _derived_line(**values: Any) -> dict[str, Any]:
+    """Tax and receivable lines with the same columns: all of a document's new derived
+    lines go in one INSERT."""
+    return {"tax_line_id": False, "tax_base_amount": 0.0, "price_subtotal": 0.0,
+            "price_total": 0.0, "date_maturity": False, "name": "", "quantity": 1.0, **values}
 
 
 def _write_changed(record, values: dict[str, Any]) -> None:
