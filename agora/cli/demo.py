@@ -1,6 +1,7 @@
 """``agora demo``: start the database (embedded by default), create a demo database with
-base, the demo app and demo data, report what is in it, then serve it over HTTP (one
-threaded process with a cron thread) until Ctrl+C."""
+the business apps (contacts, CRM, sales, invoicing) and the kernel's demo app, all with
+demo data, report what is in it, then serve it over HTTP (one threaded process with a cron
+thread) until Ctrl+C."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import sys
 import click
 
 from agora.cli.context import CliContext, pass_cli
+
+#: what a demo database shows: the business apps (sale_crm joins CRM and sales by itself)
+DEMO_APPS = ("contacts", "crm", "sale", "account", "demo")
 
 
 @click.command("demo")
@@ -39,9 +43,9 @@ def demo(cli: CliContext, dbname: str | None, reset: bool, shell: bool, no_serve
     if name not in list_databases(server):
         create_database(server, name)
     with database_cursor(cli, name) as cr:
-        created = "demo" not in installed_modules(cr)
+        created = not set(DEMO_APPS) <= set(installed_modules(cr))
         with progress_bar("Installing") as progress:
-            registry = install_modules(cr, ["demo"], demo=True, progress=progress)
+            registry = install_modules(cr, list(DEMO_APPS), demo=True, progress=progress)
         cr.commit()
         env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
         report = {
@@ -49,10 +53,14 @@ def demo(cli: CliContext, dbname: str | None, reset: bool, shell: bool, no_serve
             "created": created,
             "login": "admin / admin",
             "counts": {model: env[model].search_count([]) for model in
-                       ("res.partner", "res.users", "demo.contact", "demo.product",
-                        "demo.order", "demo.order.line")},
-            "sales_by_state": env["demo.order"].read_group(
+                       ("res.partner", "res.users", "product.product", "crm.lead",
+                        "sale.order", "account.move", "account.payment", "demo.contact",
+                        "demo.product", "demo.order", "demo.order.line")},
+            "sales_by_state": env["sale.order"].read_group(
                 [], ["amount_total:sum"], ["state"], lazy=False),
+            "invoices_by_payment_state": env["account.move"].read_group(
+                [("move_type", "=", "out_invoice")], ["amount_total:sum"],
+                ["payment_state"], lazy=False),
         }
         click.echo(json.dumps(report, indent=2, default=str))
         if shell:

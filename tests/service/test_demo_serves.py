@@ -35,6 +35,8 @@ def test_demo_creates_reports_and_serves(agora_server_url: str) -> None:
         assert f"http://127.0.0.1:{port}/" in text and "admin / admin" in text, text
         report = json.loads(text[text.index("{"):text.rindex("}") + 1])
         assert report["database"] == name and report["counts"]["demo.order"] > 0
+        counts = report["counts"]
+        assert counts["sale.order"] > 0 and counts["crm.lead"] > 0 and counts["account.move"] > 0
 
         common = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/xmlrpc/2/common")
         assert common.login(name, "admin", "admin") == 2
