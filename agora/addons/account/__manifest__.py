@@ -3,7 +3,7 @@
     "version": "0.1.0",
     "summary": "Invoices, bills, credit notes, payments, taxes, chart of accounts, reports",
     "category": "Accounting/Accounting",
-    "depends": ["product", "web"],
+    "depends": ["product", "mail", "web"],
     "data": [
         "security/account_security.xml",
         "security/ir.model.access.csv",
@@ -12,6 +12,7 @@
         "views/account_payment_views.xml",
         "views/account_menus.xml",
         "views/account_report_views.xml",
+        "data/account_mail_data.xml",
     ],
     "demo": [],
     "license": "LGPL-3",

@@ -4,6 +4,7 @@ from agora.addons.account.models import (  # noqa: F401
     account_journal,
     account_move,
     account_move_line,
+    account_move_mail,
     account_move_post,
     account_move_reversal,
     account_move_sync,

@@ -39,7 +39,7 @@ class AccountMove(models.Model):
     date = fields.Date(required=True, index=True, default=fields.Date.today, copy=False)
     state = fields.Selection([("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled")],
                              string="Status", required=True, default="draft", copy=False,
-                             readonly=True, index=True)
+                             readonly=True, index=True, tracking=True)
     move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, default="entry",
                                  index=True)
     journal_id = fields.Many2one("account.journal", required=True, index=True,
@@ -50,7 +50,7 @@ class AccountMove(models.Model):
                                   default=lambda self: self._default_currency())
     company_currency_id = fields.Many2one("res.currency", related="company_id.currency_id",
                                           string="Company Currency")
-    partner_id = fields.Many2one("res.partner", index=True, ondelete="restrict")
+    partner_id = fields.Many2one("res.partner", index=True, ondelete="restrict", tracking=True)
     commercial_partner_id = fields.Many2one("res.partner", compute="_compute_commercial_partner",
                                             store=True, index=True)
     line_ids = fields.One2many("account.move.line", "move_id", string="Journal Items",

@@ -32,7 +32,11 @@ class SaleOrderInvoicing(models.Model):
             raise exceptions.UserError(
                 "There is nothing to invoice: every line is invoiced already, or the products "
                 "invoiced on delivery were not delivered yet.")
-        moves = self.env["account.move"].create(vals_list)
+        # the invoice's chatter starts when it is posted (its origin is on the invoice):
+        # no "created" note, no creator following a document made by the order
+        moves = self.env["account.move"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True).create(vals_list)
+        moves = moves.with_env(self.env)
         final_refunds = moves.filtered(lambda m: m.amount_total < 0) if final else moves.browse()
         for move in final_refunds:
             move.write({"move_type": "out_refund", "invoice_line_ids": [
