@@ -9,5 +9,6 @@ from agora.addons.mail.models import (  # noqa: F401
     mail_message_subtype,
     mail_template,
     mail_thread,
+    mail_thread_web,
     mail_tracking_value,
 )
