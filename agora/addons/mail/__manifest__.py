@@ -12,6 +12,12 @@
         "views/mail_settings_views.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_backend": [
+            "mail/static/src/chatter/chatter.css",
+            "mail/static/src/chatter/chatter.js",
+        ],
+    },
     "license": "LGPL-3",
     "installable": True,
 }

@@ -3,6 +3,9 @@ first screen needs no extra round trip; ``/web/action/load`` reads one action.""
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -13,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from agora import exceptions, http
 from agora.addons.web.controllers.pages import render_page, script_json
+from agora.http.static import static_directory
 
 #: stylesheets of the client, in cascade order (each view family owns one)
 STYLESHEETS = ["css/web.css", "views/list/list.css", "views/form/form.css",
@@ -29,6 +33,39 @@ def existing_stylesheets() -> list[str]:
             if (STATIC_SOURCE / path).is_file()]
 
 
+#: the manifest key addons list their client files under (Odoo's name):
+#: ``"assets": {"web.assets_backend": ["mail/static/src/chatter/chatter.js", ...]}``
+ASSETS_BUNDLE = "web.assets_backend"
+
+
+@lru_cache(maxsize=256)  # manifests are code: read once per process
+def addon_assets(addon: str) -> tuple[str, ...]:
+    """URLs of ``addon``'s backend assets: paths or globs (``mail/static/src/**/*.css``)
+    under the addon's own ``static/`` folder, in the manifest's order (globs sorted)."""
+    static = static_directory(addon)
+    if static is None:
+        return ()
+    manifest = ast.literal_eval((static.parent / "__manifest__.py").read_text(encoding="utf-8"))
+    urls: list[str] = []
+    for entry in (manifest.get("assets") or {}).get(ASSETS_BUNDLE, []):
+        prefix = f"{addon}/static/"
+        if not isinstance(entry, str) or not entry.startswith(prefix) or ".." in entry:
+            continue  # another addon's files are that addon's to list
+        relative = entry[len(prefix):]
+        found = sorted(static.glob(relative)) if any(c in relative for c in "*?[") \
+            else [static / relative]
+        urls += [f"/{addon}/static/{path.relative_to(static).as_posix()}"
+                 for path in found if path.is_file()]
+    return tuple(dict.fromkeys(urls))
+
+
+def installed_assets(modules: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(stylesheets, ES modules) the installed addons add to the page, dependencies first."""
+    urls = [url for module in modules for url in addon_assets(module)]
+    return ([url for url in urls if url.endswith(".css")],
+            [url for url in urls if url.endswith(".js")])
+
+
 def login_redirect(request: http.HttpRequest) -> Response:
     target = request.full_path.rstrip("?")
     return redirect(f"/web/login?redirect={quote(target, safe='')}", code=303)
@@ -39,9 +76,11 @@ class WebClient(http.Controller):
     def web_client(self, request: http.HttpRequest) -> Response:
         info = http.session_info(request.env, request.session)
         info["databases"] = request.app.served_databases() if request.app.list_db else []
+        # the registry knows the installed modules in load order: no query
+        styles, modules = installed_assets(getattr(request.env.registry, "modules", ()))
         return render_page("webclient.html", session_info=Markup(script_json(info)),
-                           stylesheets=existing_stylesheets(),
-                           title="Agora")
+                           stylesheets=existing_stylesheets() + styles,
+                           modules=modules, title="Agora")
 
     def handle_error(self, request: http.HttpRequest, exc: BaseException) -> Response | None:
         # a browser without a session (or with an expired one) is sent to the login form

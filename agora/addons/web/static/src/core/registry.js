@@ -13,3 +13,18 @@ export function getView(type) {
 export function viewTypes() {
     return [...views.keys()];
 }
+
+// Components addons contribute to the form view, by arch tag (mail registers "chatter"
+// for `<chatter/>`). A component is `{mount(props) -> {el, update(props), destroy?()}}`;
+// props are `{model, resId, env, fields, attrs}`. The renderer mounts it at the first
+// render and calls `update` each time the record is (re)loaded: after the first read, a
+// save, a button, the pager, or a new record's defaults (resId false).
+const formWidgets = new Map();
+
+export function registerFormWidget(tag, component) {
+    formWidgets.set(tag, component);
+}
+
+export function getFormWidget(tag) {
+    return formWidgets.get(tag);
+}

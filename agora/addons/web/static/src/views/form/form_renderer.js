@@ -6,6 +6,7 @@ import { evaluateExpr, parseDomain, parseContext } from "../../core/pyeval.js";
 import { mountField, parseOptions } from "../../fields/registry.js";
 import { evalModifier, fieldState, isEmpty } from "./modifiers.js";
 import { evalScope } from "./record.js";
+import { getFormWidget } from "../../core/registry.js";
 import "../../fields/basic_fields.js";
 import "../../fields/many2one.js";
 import "../../fields/many2many_tags.js";
@@ -37,6 +38,7 @@ export class FormRenderer {
         this.conditional = []; // {expr, els: [elements]} for non-field nodes
         this.notebooks = []; // {pages: [{tab, page, expr}], active}
         this.labelsFor = new Map(); // field name -> [label elements]
+        this.addonWidgets = []; // {component, attrs, placeholder, mounted} (e.g. <chatter/>)
         this.el = h("div", { class: "ag-form" }, this.renderChildren(this.arch));
         for (const item of this.fieldItems) {
             item.labels.push(...(this.labelsFor.get(item.name) || []));
@@ -79,11 +81,35 @@ export class FormRenderer {
             case "newline": return h("div", { class: "ag-newline" });
             case "page": return null; // only inside a notebook
             default: {
+                if (!HTML_TAGS.has(node.nodeName) && getFormWidget(node.nodeName)) return this.renderAddonWidget(node);
                 const tag = HTML_TAGS.has(node.nodeName) ? node.nodeName : "div";
                 const el = h(tag, { class: node.getAttribute("class") || null, name: node.getAttribute("name") || null },
                     this.renderChildren(node, {}));
                 this.watch(node, el);
                 return el;
+            }
+        }
+    }
+
+    /** A tag an addon registered a component for: mounted at the first update(). */
+    renderAddonWidget(node) {
+        const placeholder = h("div", { class: `ag-form-widget ag-form-widget-${node.nodeName}` });
+        this.addonWidgets.push({ component: getFormWidget(node.nodeName), attrs: attrsOf(node), placeholder, mounted: null });
+        this.watch(node, placeholder);
+        return placeholder;
+    }
+
+    /** Addon widgets follow record loads only (record.saved is replaced by each load), not edits. */
+    updateAddonWidgets(record) {
+        const loaded = record.saved !== this.lastSaved;
+        this.lastSaved = record.saved;
+        for (const item of this.addonWidgets) {
+            const props = { model: this.schema.model, resId: record.resId || false, env: this.env, fields: this.fields, attrs: item.attrs };
+            if (!item.mounted) {
+                item.mounted = item.component.mount(props);
+                item.placeholder.appendChild(item.mounted.el);
+            } else if (loaded) {
+                item.mounted.update(props);
             }
         }
     }
@@ -275,6 +301,7 @@ export class FormRenderer {
             }
             this.activatePage(notebook, notebook.active);
         }
+        if (this.addonWidgets.length) this.updateAddonWidgets(record);
     }
 
     /**

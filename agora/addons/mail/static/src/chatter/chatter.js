@@ -1,0 +1,195 @@
+// The chatter of a form (`<chatter/>` in the arch): messages newest first, a composer
+// to send a message or log a note, followers with Follow/Unfollow, and activities with
+// "Mark done". Registered for the form renderer under the arch tag "chatter".
+//
+// Every (re)load is ONE RPC: `<model>.chatter_read([resId], {message_limit})` answers
+// messages, tracking values, followers and activities together. The form calls
+// `update` after each load of its record (first read, save, button, pager), so the
+// chatter shows what a save or a button logged. Answers of an older load that arrive
+// after a newer one started are dropped (`seq`).
+import { h, replaceContent } from "/web/static/src/core/dom.js";
+import { registerFormWidget } from "/web/static/src/core/registry.js";
+import { session } from "/web/static/src/core/session.js";
+import { renderActivity, renderFollowers, renderMessage } from "./chatter_render.js";
+
+const PAGE_SIZE = 30;
+
+export class Chatter {
+    constructor(props) {
+        this.props = props;
+        this.limit = PAGE_SIZE;
+        this.data = null;
+        this.seq = 0;
+        this.composer = null; // null | {mode: "message" | "note", text}
+        this.showFollowers = false;
+        this.el = h("div", { class: "ag-chatter", dataset: { state: "loading" } });
+        this.load();
+    }
+
+    get orm() {
+        return this.props.env.orm;
+    }
+
+    update(props) {
+        if (props.resId !== this.props.resId || props.model !== this.props.model) {
+            this.limit = PAGE_SIZE;
+            this.composer = null;
+            this.showFollowers = false;
+            this.data = null;
+        }
+        this.props = props;
+        return this.load();
+    }
+
+    async load() {
+        const seq = ++this.seq;
+        const { model, resId } = this.props;
+        if (!resId) {
+            this.data = null;
+            this.render();
+            return;
+        }
+        this.el.dataset.state = "loading";
+        let data;
+        try {
+            data = await this.orm.call(model, "chatter_read", [[resId]], { message_limit: this.limit });
+        } catch (error) {
+            if (seq === this.seq) {
+                this.el.dataset.state = "error";
+                this.props.env.dialog?.showError(error);
+            }
+            return;
+        }
+        if (seq !== this.seq) return; // a newer load is under way
+        const start = performance.now();
+        this.data = data;
+        this.render();
+        window.dispatchEvent(new CustomEvent("agora:rendered",
+            { detail: { view: "chatter", records: data.messages.length, ms: performance.now() - start } }));
+    }
+
+    /** Run an RPC that changes the thread, then reload; errors go to the error dialog. */
+    async act(work) {
+        try {
+            await work();
+        } catch (error) {
+            this.props.env.dialog?.showError(error);
+            return false;
+        }
+        await this.load();
+        return true;
+    }
+
+    // -- actions --------------------------------------------------------------------------
+    openComposer(mode) {
+        const text = this.composer?.text || "";
+        this.composer = this.composer?.mode === mode ? null : { mode, text };
+        this.render();
+        this.el.querySelector(".ag-chatter-input")?.focus();
+    }
+
+    async post() {
+        const { mode, text } = this.composer || {};
+        if (!text || !text.trim()) {
+            this.props.env.dialog?.notify("Write something first.", { type: "warning" });
+            return;
+        }
+        const { model, resId } = this.props;
+        const done = await this.act(() => this.orm.call(model, "message_post", [[resId]], {
+            body: text, message_type: "comment",
+            subtype_xmlid: mode === "note" ? "mail.mt_note" : "mail.mt_comment",
+        }));
+        if (done) {
+            this.composer = null;
+            this.render();
+        }
+    }
+
+    toggleFollow() {
+        const { model, resId } = this.props;
+        const method = this.data.is_follower ? "message_unsubscribe" : "message_subscribe";
+        return this.act(() => this.orm.call(model, method, [[resId]], { partner_ids: [session.partner_id] }));
+    }
+
+    markDone(activity) {
+        return this.act(() => this.orm.call("mail.activity", "action_feedback", [[activity.id]], {}));
+    }
+
+    loadOlder() {
+        this.limit += PAGE_SIZE;
+        return this.load();
+    }
+
+    // -- rendering --------------------------------------------------------------------------
+    render() {
+        this.el.dataset.resId = String(this.props.resId || "");
+        if (!this.props.resId) {
+            this.el.dataset.state = "new";
+            replaceContent(this.el, h("p", { class: "ag-chatter-new" }, "Creating a new record..."));
+            return;
+        }
+        if (!this.data) return;
+        this.el.dataset.state = "ready";
+        const data = this.data;
+        replaceContent(this.el,
+            this.renderTopbar(data),
+            this.showFollowers ? renderFollowers(data.followers) : null,
+            this.composer ? this.renderComposer() : null,
+            data.activities?.length ? this.renderActivities(data.activities) : null,
+            h("div", { class: "ag-chatter-messages" },
+                data.messages.length ? data.messages.map(renderMessage)
+                    : h("p", { class: "ag-chatter-empty" }, "No messages yet.")),
+            data.message_count > data.messages.length
+                ? h("button", { type: "button", class: "ag-btn ag-chatter-older", onclick: () => this.loadOlder() },
+                    `Load older messages (${data.message_count - data.messages.length})`)
+                : null);
+    }
+
+    renderTopbar(data) {
+        const active = (mode) => this.composer?.mode === mode;
+        return h("div", { class: "ag-chatter-topbar" },
+            h("button", { type: "button", class: { "ag-btn": true, "ag-btn-primary": true, "ag-chatter-send": true, "ag-active": active("message") },
+                onclick: () => this.openComposer("message") }, "Send message"),
+            h("button", { type: "button", class: { "ag-btn": true, "ag-chatter-log": true, "ag-active": active("note") },
+                onclick: () => this.openComposer("note") }, "Log note"),
+            h("span", { class: "ag-chatter-spacer" }),
+            h("button", { type: "button", class: "ag-btn ag-chatter-followers", title: "Show the followers",
+                onclick: () => { this.showFollowers = !this.showFollowers; this.render(); } },
+            h("span", { class: "ag-chatter-follower-count" }, String(data.followers.length)),
+            data.followers.length === 1 ? " follower" : " followers"),
+            h("button", { type: "button", class: { "ag-btn": true, "ag-chatter-follow": true, "ag-following": data.is_follower },
+                onclick: () => this.toggleFollow() }, data.is_follower ? "Unfollow" : "Follow"));
+    }
+
+    renderComposer() {
+        const note = this.composer.mode === "note";
+        const input = h("textarea", {
+            class: "ag-chatter-input", rows: "3",
+            placeholder: note ? "Log an internal note..." : "Send a message to followers...",
+            oninput: (event) => { this.composer.text = event.target.value; },
+            onkeydown: (event) => {
+                if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.post();
+            },
+        });
+        input.value = this.composer.text;
+        return h("div", { class: { "ag-chatter-composer": true, "ag-chatter-composer-note": note } },
+            input,
+            h("div", { class: "ag-chatter-composer-buttons" },
+                h("button", { type: "button", class: "ag-btn ag-btn-primary ag-chatter-post", onclick: () => this.post() },
+                    "Post"),
+                h("button", { type: "button", class: "ag-btn ag-chatter-cancel",
+                    onclick: () => { this.composer = null; this.render(); } }, "Cancel")));
+    }
+
+    renderActivities(activities) {
+        return h("div", { class: "ag-chatter-activities" },
+            h("div", { class: "ag-chatter-section-title" }, `Planned activities (${activities.length})`),
+            activities.map((activity) => renderActivity(activity, (a) => this.markDone(a))));
+    }
+}
+
+registerFormWidget("chatter", {
+    mount(props) {
+        return new Chatter(props);
+    },
+});

@@ -1,0 +1,88 @@
+// The chatter's pieces as DOM, from the answer of `chatter_read` (no RPC, no state):
+// messages with their tracking lines, followers, activities.
+import { h } from "/web/static/src/core/dom.js";
+import { formatValue } from "/web/static/src/core/format.js";
+
+/** An element whose content is HTML the server sanitised (message bodies, notes). */
+export function serverHtml(tag, attrs, html) {
+    const el = h(tag, attrs);
+    el.innerHTML = html || "";
+    return el;
+}
+
+/** The old or new value of a tracking line as text, read from the column its type uses. */
+export function trackedValue(tracking, side) {
+    const type = tracking.field_type;
+    const value = (column) => tracking[`${side}_value_${column}`];
+    switch (type) {
+        case "boolean": return formatValue(Boolean(value("integer")), { type: "boolean" });
+        case "integer": return formatValue(value("integer"), { type: "integer" });
+        case "float":
+        case "monetary": return formatValue(value("float"), { type: "float" });
+        case "date": return value("datetime") ? formatValue(String(value("datetime")).slice(0, 10), { type: "date" }) : "";
+        case "datetime": return formatValue(value("datetime"), { type: "datetime" });
+        case "text":
+        case "html": return value("text") || "";
+        default: return value("char") || ""; // char, selection (label), many2one (name)
+    }
+}
+
+function renderTracking(tracking) {
+    const show = (text) => (text === "" ? "—" : text);
+    return h("li", { class: "ag-chatter-tracking", dataset: { field: tracking.field_name || "" } },
+        h("span", { class: "ag-chatter-tracking-field" }, `${tracking.field_desc}:`), " ",
+        h("span", { class: "ag-chatter-tracking-old" }, show(trackedValue(tracking, "old"))),
+        h("span", { class: "ag-chatter-tracking-arrow" }, " → "),
+        h("span", { class: "ag-chatter-tracking-new" }, show(trackedValue(tracking, "new"))));
+}
+
+export function renderMessage(message) {
+    const author = message.author_id ? message.author_id.display_name : "";
+    const isNote = message.is_internal && message.message_type === "comment";
+    const trackings = message.tracking_value_ids || [];
+    return h("div", {
+        class: { "ag-chatter-message": true, "ag-chatter-note": isNote, [`ag-chatter-${message.message_type}`]: true },
+        dataset: { id: String(message.id) },
+    },
+    h("div", { class: "ag-chatter-avatar", "aria-hidden": "true" }, (author || "?").trim().charAt(0).toUpperCase()),
+    h("div", { class: "ag-chatter-message-main" },
+        h("div", { class: "ag-chatter-message-head" },
+            h("span", { class: "ag-chatter-author" }, author || "Unknown"),
+            h("span", { class: "ag-chatter-date", title: message.date || "" }, formatValue(message.date, { type: "datetime" })),
+            isNote ? h("span", { class: "ag-chatter-badge" }, "Note") : null,
+            message.subject ? h("span", { class: "ag-chatter-subject" }, message.subject) : null),
+        message.body ? serverHtml("div", { class: "ag-chatter-body" }, message.body) : null,
+        trackings.length ? h("ul", { class: "ag-chatter-trackings" }, trackings.map(renderTracking)) : null));
+}
+
+/** "Today", "Tomorrow", "Due in 3 days", "2 days overdue" for an ISO date. */
+export function deadlineText(isoDate, today = new Date()) {
+    if (!isoDate) return "";
+    const [y, m, d] = isoDate.split("-").map(Number);
+    const start = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
+    const days = Math.round((Date.UTC(y, m - 1, d) - start) / 86400000);
+    if (days === 0) return "Today";
+    if (days === 1) return "Tomorrow";
+    if (days === -1) return "Yesterday";
+    return days > 1 ? `Due in ${days} days` : `${-days} days overdue`;
+}
+
+export function renderActivity(activity, onDone) {
+    const type = activity.activity_type_id ? activity.activity_type_id.display_name : "Activity";
+    return h("div", { class: `ag-chatter-activity ag-chatter-activity-${activity.state || "planned"}`, dataset: { id: String(activity.id) } },
+        h("div", { class: "ag-chatter-activity-main" },
+            h("span", { class: "ag-chatter-activity-deadline", title: formatValue(activity.date_deadline, { type: "date" }) },
+                deadlineText(activity.date_deadline)),
+            ": ",
+            h("strong", { class: "ag-chatter-activity-type" }, type),
+            activity.summary ? h("span", { class: "ag-chatter-activity-summary" }, ` “${activity.summary}”`) : null,
+            activity.user_id ? h("span", { class: "ag-chatter-activity-user" }, ` for ${activity.user_id.display_name}`) : null,
+            activity.note ? serverHtml("div", { class: "ag-chatter-activity-note" }, activity.note) : null),
+        h("button", { type: "button", class: "ag-btn ag-chatter-activity-done", onclick: () => onDone(activity) }, "Mark done"));
+}
+
+export function renderFollowers(followers) {
+    return h("ul", { class: "ag-chatter-follower-list" },
+        followers.map((f) => h("li", { class: "ag-chatter-follower", dataset: { partnerId: String(f.partner_id?.id || "") } },
+            f.partner_id ? f.partner_id.display_name : "")));
+}

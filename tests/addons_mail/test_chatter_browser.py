@@ -1,0 +1,224 @@
+"""The chatter in the real client (headless Chromium) on a contact's form: messages and
+notes posted from the composer, a tracked field saved from the form, follow/unfollow,
+an activity marked done, and the chatter hidden on a new record. One RPC per load."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from agora.db.url import url_for_database
+from agora.testing.browser import wait_idle, web_login
+from agora.testing.database import new_database, remove_database, run_committed
+
+CHATTER = ".ag-form-widget-chatter .ag-chatter"
+
+
+@pytest.fixture(scope="module")
+def chatter_served_db(agora_server_url: str) -> Iterator[str]:
+    from agora.testing.server import install_database
+
+    name, _conninfo = new_database(agora_server_url, prefix="agora_chatter_web")
+    try:
+        install_database(agora_server_url, name, ["contacts"], demo=True)
+        yield name
+    finally:
+        remove_database(agora_server_url, name)
+
+
+@pytest.fixture(scope="module")
+def chatter_server(agora_server_url: str, chatter_served_db: str) -> Iterator[Any]:
+    from agora.db.manager import Databases
+    from agora.http.application import Application
+    from agora.service.wsgi import load_controllers
+    from agora.testing.server import LiveServer
+
+    load_controllers()
+    databases = Databases(agora_server_url, pool_min=0, pool_max=4)
+    server = LiveServer(Application(databases=databases, default_db=chatter_served_db))
+    yield server
+    server.stop()
+    databases.close()
+
+
+@pytest.fixture
+def run(agora_server_url: str, chatter_served_db: str):
+    conninfo = url_for_database(agora_server_url, chatter_served_db)
+    return lambda work: run_committed(conninfo, work)
+
+
+@pytest.fixture
+def web(agora_page, chatter_server):
+    web_login(agora_page, chatter_server.url, "admin", "admin")
+    agora_page.base_url = chatter_server.url
+    return agora_page
+
+
+def new_contact(run, **values: Any) -> tuple[int, str]:
+    name = f"Chatter {uuid.uuid4().hex[:8]}"
+    return run(lambda env: env["res.partner"].create({"name": name, **values}).id), name
+
+
+def open_form(web, run, partner_id: int) -> None:
+    action = run(lambda env: env.ref("contacts.action_contacts").id)
+    web.goto(f"{web.base_url}/web#action={action}&view_type=form&id={partner_id}")
+    wait_for_chatter(web, partner_id)
+
+
+def wait_for_chatter(web, partner_id: int) -> None:
+    web.wait_for_selector(f"{CHATTER}[data-state=ready][data-res-id='{partner_id}']")
+    wait_idle(web)
+
+
+def rpc_count(web) -> int:
+    return web.evaluate("() => window.__agoraRpc.count")
+
+
+def messages(web) -> list[str]:
+    return web.locator(f"{CHATTER} .ag-chatter-message").all_inner_texts()
+
+
+def test_post_a_message_and_log_a_note(web, run):
+    partner_id, name = new_contact(run)
+    open_form(web, run, partner_id)
+    assert "created" in messages(web)[0]  # the creation note, newest (and only) message
+
+    web.click(f"{CHATTER} .ag-chatter-send")
+    web.fill(f"{CHATTER} .ag-chatter-input", "Hello <b>world</b> & co")
+    before = rpc_count(web)
+    web.click(f"{CHATTER} .ag-chatter-post")
+    web.wait_for_function("(n) => document.querySelectorAll('.ag-chatter-message').length === n",
+                          arg=2)
+    wait_idle(web)
+    assert rpc_count(web) - before == 2  # message_post + ONE chatter_read
+    newest = web.locator(f"{CHATTER} .ag-chatter-message").first
+    # typed text is text: the server escaped it, the page shows it as typed
+    assert newest.locator(".ag-chatter-body").inner_text() == "Hello <b>world</b> & co"
+    assert newest.locator(".ag-chatter-author").inner_text() == \
+        run(lambda env: env.ref("base.user_admin").partner_id.display_name)
+    assert not newest.locator(".ag-chatter-badge").count()
+    assert not web.locator(f"{CHATTER} .ag-chatter-composer").count()
+
+    web.click(f"{CHATTER} .ag-chatter-log")
+    web.fill(f"{CHATTER} .ag-chatter-input", "Internal only")
+    web.click(f"{CHATTER} .ag-chatter-post")
+    web.wait_for_selector(f"{CHATTER} .ag-chatter-message.ag-chatter-note:has-text('Internal only')")
+    wait_idle(web)
+    assert "Internal only" in messages(web)[0]
+
+    def posted(env):
+        found = env["mail.message"].search([("model", "=", "res.partner"),
+                                            ("res_id", "=", partner_id),
+                                            ("message_type", "=", "comment")], order="id")
+        return [(m.subtype_id.name, m.is_internal) for m in found]
+    assert run(posted) == [("Discussions", False), ("Note", True)]
+
+
+def test_server_html_is_rendered_and_sanitised(web, run):
+    partner_id, _name = new_contact(run)
+
+    def post_html(env):
+        env["res.partner"].browse(partner_id).message_post(
+            body='<p>Bold <b>move</b><script>window.__pwned = 1</script>'
+                 '<img src="x" onerror="window.__pwned = 2"></p>', body_is_html=True)
+    run(post_html)
+    open_form(web, run, partner_id)
+    body = web.locator(f"{CHATTER} .ag-chatter-message").first.locator(".ag-chatter-body")
+    assert body.locator("b").inner_text() == "move"
+    assert not body.locator("script").count()
+    assert web.evaluate("() => window.__pwned === undefined")
+
+
+def test_saving_a_tracked_field_shows_the_tracking_line(web, run):
+    partner_id, _name = new_contact(run, email="a@example.com")
+    open_form(web, run, partner_id)
+    web.fill(".ag-field[data-name=email] input", "b@example.com")
+    web.click(".ag-save")
+    tracking = f"{CHATTER} .ag-chatter-tracking[data-field=email]"
+    web.wait_for_selector(tracking)
+    wait_idle(web)
+    assert web.locator(tracking).inner_text().replace("\n", " ") == \
+        "Email: a@example.com → b@example.com"
+    newest = web.locator(f"{CHATTER} .ag-chatter-message").first
+    assert newest.locator(".ag-chatter-tracking[data-field=email]").count() == 1
+
+
+def test_follow_and_unfollow(web, run):
+    partner_id, _name = new_contact(run)
+    me = run(lambda env: env.ref("base.user_admin").partner_id.id)
+    run(lambda env: env["res.partner"].browse(partner_id).message_unsubscribe([me]))
+    open_form(web, run, partner_id)
+    follow = web.locator(f"{CHATTER} .ag-chatter-follow")
+    count = web.locator(f"{CHATTER} .ag-chatter-follower-count")
+    others = run(lambda env: len(env["res.partner"].browse(partner_id).message_partner_ids))
+    assert (follow.inner_text(), count.inner_text()) == ("Follow", str(others))
+
+    follow.click()
+    web.wait_for_selector(f"{CHATTER} .ag-chatter-follow.ag-following")
+    wait_idle(web)
+    assert (follow.inner_text(), count.inner_text()) == ("Unfollow", str(others + 1))
+    def is_follower(env):
+        return me in env["res.partner"].browse(partner_id).message_partner_ids.ids
+    assert run(is_follower) is True
+    web.click(f"{CHATTER} .ag-chatter-followers")
+    assert web.locator(f"{CHATTER} .ag-chatter-follower[data-partner-id='{me}']").count() == 1
+
+    follow.click()
+    web.wait_for_selector(f"{CHATTER} .ag-chatter-follow:not(.ag-following)")
+    wait_idle(web)
+    assert (follow.inner_text(), count.inner_text()) == ("Follow", str(others))
+    assert run(is_follower) is False
+
+
+def test_mark_an_activity_done(web, run):
+    partner_id, _name = new_contact(run)
+
+    def schedule(env):
+        partner = env["res.partner"].browse(partner_id)
+        partner.activity_schedule(summary="Call back")
+        partner.activity_schedule(summary="Send offer")
+    run(schedule)
+    open_form(web, run, partner_id)
+    activities = web.locator(f"{CHATTER} .ag-chatter-activity")
+    assert activities.count() == 2
+    assert "Call back" in activities.first.inner_text()
+    activities.first.locator(".ag-chatter-activity-done").click()
+    web.wait_for_function("() => document.querySelectorAll('.ag-chatter-activity').length === 1")
+    wait_idle(web)
+    assert "Send offer" in activities.first.inner_text()
+    assert "Call back" in messages(web)[0] and "done" in messages(web)[0]
+    left = run(lambda env: env["mail.activity"].search(
+        [("res_model", "=", "res.partner"), ("res_id", "=", partner_id)]).mapped("summary"))
+    assert left == ["Send offer"]
+
+
+def test_new_record_has_no_chatter_until_saved(web, run):
+    action = run(lambda env: env.ref("contacts.action_contacts").id)
+    web.goto(f"{web.base_url}/web#action={action}&view_type=form")
+    web.wait_for_selector(f"{CHATTER}[data-state=new]")
+    assert web.locator(f"{CHATTER} .ag-chatter-new").inner_text() == "Creating a new record..."
+    name = f"Brand new {uuid.uuid4().hex[:8]}"
+    web.fill(".ag-field[data-name=name] input", name)
+    web.click(".ag-save")
+    web.wait_for_selector(f"{CHATTER}[data-state=ready]")
+    wait_idle(web)
+    partner_id = run(lambda env: env["res.partner"].search([("name", "=", name)]).id)
+    assert web.locator(CHATTER).get_attribute("data-res-id") == str(partner_id)
+    assert "created" in messages(web)[0]
+
+
+def test_a_form_load_costs_one_chatter_rpc(web, run):
+    partner_id, _name = new_contact(run)
+    open_form(web, run, partner_id)
+    calls: list[str] = []
+    web.on("request", lambda request: calls.append(request.url)
+           if "/web/dataset/call_kw" in request.url else None)
+    web.reload()
+    wait_for_chatter(web, partner_id)
+    chatter_calls = [url for url in calls if "chatter_read" in url]
+    message_calls = [url for url in calls if "mail.message" in url or "mail.followers" in url]
+    assert len(chatter_calls) == 1
+    assert message_calls == []
