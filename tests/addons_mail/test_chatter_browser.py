@@ -57,8 +57,8 @@ def web(agora_page, chatter_server):
     return agora_page
 
 
-def new_contact(run, **values: Any) -> tuple[int, str]:
-    name = f"Chatter {uuid.uuid4().hex[:8]}"
+def new_contact(run, name: str | None = None, **values: Any) -> tuple[int, str]:
+    name = name or f"Chatter {uuid.uuid4().hex[:8]}"
     return run(lambda env: env["res.partner"].create({"name": name, **values}).id), name
 
 
@@ -222,3 +222,51 @@ def test_a_form_load_costs_one_chatter_rpc(web, run):
     message_calls = [url for url in calls if "mail.message" in url or "mail.followers" in url]
     assert len(chatter_calls) == 1
     assert message_calls == []
+
+
+def test_the_page_loads_the_chatter_before_the_client(web):
+    sources = web.evaluate("() => [...document.querySelectorAll('script[type=module]')]"
+                           ".map((s) => new URL(s.src).pathname)")
+    assert sources == ["/mail/static/src/chatter/chatter.js", "/web/static/src/webclient/main.js"]
+    assert web.locator("link[rel=stylesheet][href='/mail/static/src/chatter/chatter.css']").count() == 1
+
+
+def test_older_messages_load_on_demand(web, run):
+    partner_id, _name = new_contact(run)
+
+    def post_many(env):
+        partner = env["res.partner"].browse(partner_id)
+        for index in range(35):
+            partner.message_post(body=f"number {index}")
+    run(post_many)
+    open_form(web, run, partner_id)
+    assert len(messages(web)) == 30
+    assert "number 34" in messages(web)[0]
+    older = web.locator(f"{CHATTER} .ag-chatter-older")
+    assert older.inner_text() == "Load older messages (6)"
+    older.click()
+    web.wait_for_function("() => document.querySelectorAll('.ag-chatter-message').length === 36")
+    wait_idle(web)
+    assert "created" in messages(web)[-1]
+    assert not older.count()
+
+
+def test_the_pager_moves_the_chatter_to_the_next_record(web, run):
+    tag = uuid.uuid4().hex[:8]
+    first_id, _first = new_contact(run, f"Pager {tag} 1")
+    second_id, _second = new_contact(run, f"Pager {tag} 2")
+    run(lambda env: env["res.partner"].browse(second_id).message_post(body="only on the second"))
+    action = run(lambda env: env.ref("contacts.action_contacts").id)
+    web.goto(f"{web.base_url}/web#action={action}&view_type=list")
+    web.wait_for_selector(".ag-search-input")
+    wait_idle(web)
+    web.fill(".ag-search-input", f"Pager {tag}")
+    web.press(".ag-search-input", "Enter")
+    web.wait_for_function("() => document.querySelectorAll('.ag-data-row').length === 2")
+    wait_idle(web)
+    web.click(f".ag-data-row[data-id='{first_id}']")
+    wait_for_chatter(web, first_id)
+    assert not web.locator(f"{CHATTER} .ag-chatter-message:has-text('only on the second')").count()
+    web.click(".ag-pager-next")
+    wait_for_chatter(web, second_id)
+    assert web.locator(f"{CHATTER} .ag-chatter-message:has-text('only on the second')").count() == 1

@@ -96,3 +96,37 @@ def test_chatter_read_respects_read_access(env):
     partner = env["res.partner"].create({"name": "Hidden"})
     with pytest.raises(Exception, match="(?i)access|not allowed"):
         partner.with_user(employee).chatter_read()
+
+
+# -- how the page gets the chatter's files (web's manifest "assets" mechanism) -------------
+def test_mail_lists_its_chatter_files_for_the_web_client():
+    from agora.addons.web.controllers import home
+
+    styles, modules = home.installed_assets(["base", "web", "mail", "contacts"])
+    assert styles == ["/mail/static/src/chatter/chatter.css"]
+    assert modules == ["/mail/static/src/chatter/chatter.js"]
+
+
+def test_assets_globs_stay_inside_the_addons_static_folder(tmp_path, monkeypatch):
+    from agora.addons.web.controllers import home
+
+    addon = tmp_path / "shop"
+    (addon / "static" / "src" / "a").mkdir(parents=True)
+    for name in ("a/one.js", "a/two.js", "a/style.css", "main.js"):
+        (addon / "static" / "src" / name).write_text("")
+    (addon / "__manifest__.py").write_text(repr({"name": "Shop", "assets": {
+        "web.assets_backend": ["shop/static/src/main.js", "shop/static/src/a/*.js",
+                               "shop/static/src/**/*.css", "mail/static/src/x.js",
+                               "shop/static/../secret.js", "shop/static/src/missing.js",
+                               "shop/static/src/main.js"],
+        "web.assets_frontend": ["shop/static/src/a/one.js"]}}))
+    monkeypatch.setattr(home, "static_directory",
+                        lambda name: addon / "static" if name == "shop" else None)
+    home.addon_assets.cache_clear()
+    try:
+        assert home.installed_assets(["shop", "unknown"]) == (
+            ["/shop/static/src/a/style.css"],
+            ["/shop/static/src/main.js", "/shop/static/src/a/one.js",
+             "/shop/static/src/a/two.js"])
+    finally:
+        home.addon_assets.cache_clear()
