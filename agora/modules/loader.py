@@ -84,12 +84,20 @@ def _env(cr: Cursor, registry: Registry) -> Environment:
 
 
 def _module_of_models(registry: Registry) -> dict[str, str]:
+    """Modules defining each model, the owner first. Only definitions *of that model*
+    count: a mixin's class (``mail.thread``) sits in the MRO of every model using it but
+    does not make its module an owner of them."""
     result: dict[str, list[str]] = {}
     for name, model in registry.models.items():
         modules = []
         for klass in reversed(model.__mro__):
             module = klass.__dict__.get("_module")
-            if module and not klass.__dict__.get("_generated") and module not in modules:
+            if not module or klass.__dict__.get("_generated") or module in modules:
+                continue
+            own_name = klass.__dict__.get("_name")
+            inherited = klass.__dict__.get("_inherit") or ()
+            inherited = (inherited,) if isinstance(inherited, str) else tuple(inherited)
+            if own_name == name or (not own_name and name in inherited):
                 modules.append(module)
         result[name] = modules
     return {name: ",".join(modules) for name, modules in result.items()}

@@ -14,6 +14,7 @@ import psycopg
 
 from agora.db.sql import SQL
 from agora.orm.environment import SUPERUSER_ID, Environment
+from agora.orm.exceptions import MissingError
 from agora.orm.integrity import translate_integrity_error
 
 if TYPE_CHECKING:
@@ -38,7 +39,14 @@ def flush_transaction(transaction: Transaction) -> None:
                 continue
             batch = tuple(sorted(ids))[:1000]
             records = env[field.model_name]._browse(batch, batch)
-            records._compute_field_values(field)
+            try:
+                records._compute_field_values(field)
+            except MissingError:
+                # some were deleted meanwhile (ON DELETE CASCADE from another table):
+                # nothing to recompute for them
+                existing = records.exists()
+                ids.difference_update(set(batch) - set(existing._ids))
+                existing._compute_field_values(field)
             ids.difference_update(batch)
         if not transaction.towrite:
             return

@@ -127,9 +127,15 @@ class CrudMixin:
                               ) -> list[dict[str, Any]]:
         defaults_by_missing: dict[frozenset[str], dict[str, Any]] = {}
         stored_names = self._default_candidates()
+        # an existing _inherits parent keeps its values: its fields get no defaults
+        parent_names = {link: set(self.env[parent]._fields) - set(self._own_field_names)
+                        for parent, link in self._inherits.items()}
         result = []
         for vals in vals_list:
-            missing = frozenset(name for name in stored_names if name not in vals)
+            skip = set().union(*(names for link, names in parent_names.items()
+                                 if vals.get(link)))
+            missing = frozenset(name for name in stored_names
+                                if name not in vals and name not in skip)
             defaults = defaults_by_missing.get(missing)
             if defaults is None:
                 defaults = self.default_get(list(missing)) if missing else {}

@@ -74,9 +74,10 @@ class Registry(Mapping[str, type[BaseModel]]):
             own = definition.__dict__
             inherit = own.get("_inherit") or ()
             inherit = [inherit] if isinstance(inherit, str) else list(inherit)
-            name = own.get("_name") or (inherit[0] if len(inherit) == 1 else None)
+            # as in Odoo, without _name the first inherited model is the one extended
+            name = own.get("_name") or (inherit[0] if inherit else None)
             if not name:
-                raise TypeError(f"{definition.__qualname__}: set _name (several _inherit)")
+                raise TypeError(f"{definition.__qualname__}: set _name or _inherit")
             if name in inherit:
                 extensions[name].append((definition, [p for p in inherit if p != name]))
             elif "_name" in own and name not in creations:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from agora.db.cursor import Cursor
 from agora.db.pool import connect
 from agora.modules.loader import uninstall_modules, upgrade_modules
 from agora.orm.environment import SUPERUSER_ID, Environment
-from agora.orm.exceptions import ConstraintError
 from agora.testing.addons import installed_database
 
 
@@ -45,10 +42,6 @@ def test_uninstall_contacts_keeps_partners(agora_server_url):
             connection.close()
 
 
-@pytest.mark.xfail(strict=True, raises=ConstraintError, reason=(
-    "framework: uninstall deletes a module's records in reverse order of their external "
-    "id's name, not of creation, so mail's Settings > Technical menu is deleted before its "
-    "submenus and ir.ui.menu.parent_id (ondelete restrict) refuses"))
 def test_uninstall_mail_drops_its_tables(agora_server_url):
     with installed_database(agora_server_url, ["mail"],
                             prefix="agora_mail_uninstall") as conninfo:

@@ -8,7 +8,6 @@ from agora.db.cursor import Cursor
 from agora.db.pool import connect
 from agora.modules.loader import uninstall_modules, upgrade_modules
 from agora.orm.environment import SUPERUSER_ID, Environment
-from agora.orm.exceptions import ConstraintError
 from agora.testing.addons import installed_database
 
 
@@ -31,10 +30,6 @@ def test_upgrade_keeps_data(agora_server_url):
             connection.close()
 
 
-@pytest.mark.xfail(strict=True, raises=ConstraintError, reason=(
-    "framework: uninstall deletes a module's records in reverse order of their external "
-    "id's name (ir.model.data _order 'module, name'), not of creation, so the root menu "
-    "is deleted before its submenus and ir.ui.menu.parent_id (ondelete restrict) refuses"))
 def test_uninstall_removes_tables(agora_server_url):
     with installed_database(agora_server_url, ["product"], demo=True,
                             prefix="agora_product_uninstall") as conninfo:

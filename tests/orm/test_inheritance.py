@@ -108,6 +108,14 @@ def test_inherits_with_existing_parent(env):
     assert employee.name == "Existing"
 
 
+def test_inherits_existing_parent_keeps_its_values(env):
+    # the parent's fields get no defaults when the parent is given (they would overwrite
+    # what it holds: kind has a default "person", active a default True)
+    partner = env["test.partner"].create({"name": "Kept", "kind": "company", "active": False})
+    env["test.employee"].create({"partner_id": partner.id, "badge": "K"})
+    assert (partner.kind, partner.active) == ("company", False)
+
+
 def test_inherits_required_parent_field(env):
     with pytest.raises(RequiredFieldError) as info:
         env["test.employee"].create({"badge": "nameless"})

@@ -142,8 +142,10 @@ class IrModelData(models.Model):
             self.sudo().create({"module": prefix, "name": name, **values})
 
     def _module_xmlids(self, module: str) -> dict[str, tuple[str, int, bool]]:
-        """``name -> (model, res_id, noupdate)`` of every external id of ``module``."""
-        records = self.sudo().search([("module", "=", module)])
+        """``name -> (model, res_id, noupdate)`` of every external id of ``module``, in
+        the order they were created (uninstalling deletes in the reverse order: submenus
+        before their menu, lines before their document)."""
+        records = self.sudo().search([("module", "=", module)], order="id")
         return {r.name: (r.model, r.res_id, r.noupdate) for r in records}
 
 

@@ -109,7 +109,3 @@ class MailActivityMixin(models.AbstractModel):
             "date_deadline": deadline, "user_id": user_id or self.env.uid,
             **act_values,
         } for record_id in self._ids])
-
-
-# see the note at the end of mail_thread.py (loader ownership of models using mixins)
-MailActivityMixin._module = ""

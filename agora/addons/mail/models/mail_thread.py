@@ -339,12 +339,3 @@ class MailThread(models.AbstractModel):
                                  partner_ids=partner_ids, **kwargs)
 
     message_post_with_source = message_post_with_template
-
-
-# Framework gap (agora/modules/loader.py, _module_of_models): the module owning a model is
-# taken as the first module met in the reversed MRO, and a mixin's definition class comes
-# before the model's own definition there. ``_inherit = ["res.partner", "mail.thread"]``
-# then registers res.partner as ``mail.model_res_partner`` and base's access CSV, which
-# names ``base.model_res_partner``, fails to load. Until the loader takes the module of
-# the class that sets ``_name``, the mixins do not claim ownership of the models using them.
-MailThread._module = ""
