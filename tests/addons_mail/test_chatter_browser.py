@@ -270,3 +270,20 @@ def test_the_pager_moves_the_chatter_to_the_next_record(web, run):
     web.click(".ag-pager-next")
     wait_for_chatter(web, second_id)
     assert web.locator(f"{CHATTER} .ag-chatter-message:has-text('only on the second')").count() == 1
+
+
+def test_a_form_in_a_dialog_has_no_chatter(web, run):
+    partner_id, _name = new_contact(run)
+    open_form(web, run, partner_id)
+    calls: list[str] = []
+    web.on("request", lambda request: calls.append(request.url)
+           if "chatter_read" in request.url else None)
+    web.fill(".ag-field[data-name=parent_id] input", f"Dialog Co {uuid.uuid4().hex[:6]}")
+    web.click(".ag-m2o-create-edit")
+    web.wait_for_selector(".ag-dialog .ag-form")
+    wait_idle(web)
+    assert web.locator(".ag-dialog .ag-chatter[data-state=dialog]").count() == 1
+    assert not web.locator(".ag-dialog .ag-form-widget-chatter").is_visible()
+    assert calls == []
+    # the page's own chatter is still there
+    assert web.locator(f".ag-form-view > .ag-form {CHATTER}[data-state=ready]").count() == 1

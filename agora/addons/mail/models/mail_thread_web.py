@@ -21,6 +21,7 @@ _TRACKING_COLUMNS = ("integer", "float", "char", "text", "datetime")
 
 MESSAGE_SPEC: dict[str, Any] = {
     "body": {}, "date": {}, "subject": {}, "message_type": {}, "is_internal": {},
+    "email_from": {},  # the author shown for mail from outside (no author_id)
     "author_id": {"fields": {"display_name": {}}},
     "subtype_id": {"fields": {"display_name": {}}},
     "tracking_value_ids": {"fields": {

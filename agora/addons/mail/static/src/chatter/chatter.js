@@ -44,6 +44,12 @@ export class Chatter {
     async load() {
         const seq = ++this.seq;
         const { model, resId } = this.props;
+        if (this.props.inDialog) {
+            // a form in a dialog ("Create and edit", a wizard) has no chatter, as in Odoo
+            this.el.hidden = true;
+            this.el.dataset.state = "dialog";
+            return;
+        }
         if (!resId) {
             this.data = null;
             this.render();

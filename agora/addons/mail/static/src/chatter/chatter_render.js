@@ -37,7 +37,7 @@ function renderTracking(tracking) {
 }
 
 export function renderMessage(message) {
-    const author = message.author_id ? message.author_id.display_name : "";
+    const author = message.author_id ? message.author_id.display_name : message.email_from || "";
     const isNote = message.is_internal && message.message_type === "comment";
     const trackings = message.tracking_value_ids || [];
     return h("div", {

@@ -16,7 +16,7 @@ export function viewTypes() {
 
 // Components addons contribute to the form view, by arch tag (mail registers "chatter"
 // for `<chatter/>`). A component is `{mount(props) -> {el, update(props), destroy?()}}`;
-// props are `{model, resId, env, fields, attrs}`. The renderer mounts it at the first
+// props are `{model, resId, env, fields, attrs, inDialog}`. The renderer mounts it at the first
 // render and calls `update` each time the record is (re)loaded: after the first read, a
 // save, a button, the pager, or a new record's defaults (resId false).
 const formWidgets = new Map();

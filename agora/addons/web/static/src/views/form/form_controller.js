@@ -68,6 +68,7 @@ export class FormController {
             env: { ...this.env, dialog: this.dialog, models: this.models },
             context: this.context,
             readonly: !this.canEdit,
+            inDialog: this.inDialog,
             onFieldChange: (name, value, info) => this.onFieldChange(name, value, info),
             onButton: (node) => this.onButton(node),
         });

@@ -29,7 +29,7 @@ function elementChildren(node) {
 
 export class FormRenderer {
     /**
-     * options: {arch, fields, models, schema, spec, env, context, readonly,
+     * options: {arch, fields, models, schema, spec, env, context, readonly, inDialog,
      *           onFieldChange(name, value, info), onButton(node)}
      */
     constructor(options) {
@@ -104,7 +104,8 @@ export class FormRenderer {
         const loaded = record.saved !== this.lastSaved;
         this.lastSaved = record.saved;
         for (const item of this.addonWidgets) {
-            const props = { model: this.schema.model, resId: record.resId || false, env: this.env, fields: this.fields, attrs: item.attrs };
+            const props = { model: this.schema.model, resId: record.resId || false, env: this.env, fields: this.fields,
+                attrs: item.attrs, inDialog: Boolean(this.inDialog) };
             if (!item.mounted) {
                 item.mounted = item.component.mount(props);
                 item.placeholder.appendChild(item.mounted.el);
