@@ -158,8 +158,13 @@ class Registry(Mapping[str, type[BaseModel]]):
                               (None, model._name) and not k.__dict__.get("_generated")), None)
             model._table = inherited or model._name.replace(".", "_")
         check_identifier(model._table)
-        if model._log_access is None:
-            model._log_access = model._auto
+        # Only this model's own definitions decide: a value set on a mixin's final class
+        # (mail.thread's False, being abstract) must not leak into the models using it.
+        declared = next((k.__dict__["_log_access"] for k in model.__mro__
+                         if k.__dict__.get("_log_access") is not None
+                         and not k.__dict__.get("_generated")
+                         and k.__dict__.get("_name") in (None, model._name)), None)
+        model._log_access = model._auto if declared is None else declared
         constraints: dict[str, tuple[str, str, str]] = {}
         for klass in reversed(model.__mro__):
             for item in klass.__dict__.get("_sql_constraints", ()):

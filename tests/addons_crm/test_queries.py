@@ -12,7 +12,9 @@ def test_create_50_leads_with_customers(env, stages):
     env.invalidate_all()
     vals = [{"name": f"Lead {n}", "partner_id": partners[n % 5].id, "expected_revenue": 10.0}
             for n in range(50)]
-    with assert_queries(env.cr, 12) as log:  # measured: 11
+    # measured 14: 11 for the leads, 3 for their chatter (followers, "created" notes,
+    # the note subtype) — whatever the number of leads
+    with assert_queries(env.cr, 14) as log:
         leads = env["crm.lead"].create(vals)
         env.flush_all()
     print(f"create 50 leads: {len(log)} queries")

@@ -86,7 +86,9 @@ def test_set_won_on_50_leads_runs_a_bounded_number_of_queries(env, stages):
     env.flush_all()
     env.invalidate_all()
     leads = env["crm.lead"].browse(leads.ids)
-    with assert_queries(env.cr, 6) as log:  # measured: 4 (read, stage search, stage, update)
+    # measured 9: read, stage search, stage, update, and the stage tracking in the
+    # chatter (old values, 50 messages in one insert, their values in another, ids)
+    with assert_queries(env.cr, 9) as log:
         leads.action_set_won()
         env.flush_all()
     print(f"action_set_won on 50 leads: {len(log)} queries")

@@ -3,7 +3,7 @@
     "version": "0.1.0",
     "summary": "Leads and opportunities: pipeline, conversion, won and lost",
     "category": "Sales/CRM",
-    "depends": ["sales_team", "web"],
+    "depends": ["sales_team", "mail", "web"],
     "data": [
         "security/crm_security.xml",
         "security/ir.model.access.csv",

@@ -1,1 +1,7 @@
-from agora.addons.crm.models import crm_lead, crm_lost_reason, crm_stage, crm_tag  # noqa: F401
+from agora.addons.crm.models import (  # noqa: F401
+    crm_lead,
+    crm_lead_mail,
+    crm_lost_reason,
+    crm_stage,
+    crm_tag,
+)

@@ -54,11 +54,11 @@ class CrmLead(models.Model):
     country_id = fields.Many2one("res.country", string="Country")
     # assignment and pipeline
     user_id = fields.Many2one("res.users", string="Salesperson", index=True,
-                              default=lambda self: self.env.uid)
+                              default=lambda self: self.env.uid, tracking=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True,
                               default=lambda self: self._default_team_id())
     stage_id = fields.Many2one("crm.stage", string="Stage", index=True, ondelete="restrict",
-                               default=lambda self: self._default_stage_id())
+                               default=lambda self: self._default_stage_id(), tracking=True)
     priority = fields.Selection(PRIORITIES, default="0", index=True)
     tag_ids = fields.Many2many("crm.tag", "crm_tag_rel", "lead_id", "tag_id", string="Tags")
     color = fields.Integer(string="Color Index")
@@ -67,7 +67,7 @@ class CrmLead(models.Model):
     company_currency = fields.Many2one("res.currency", related="company_id.currency_id",
                                        string="Currency")
     # revenue
-    expected_revenue = fields.Monetary(currency_field="company_currency")
+    expected_revenue = fields.Monetary(currency_field="company_currency", tracking=True)
     probability = fields.Float(aggregator="avg")
     automated_probability = fields.Float(compute="_compute_automated_probability",
                                          help="The probability of the lead's stage.")
