@@ -79,7 +79,3 @@ class MailThreadWeb(models.AbstractModel):
             "activities": thread["activity_ids"] if has_activities else None,
         }
 
-
-# Same framework gap as at the end of mail_thread.py: a mixin's definition class must not
-# claim the models that inherit it (else res.partner would be owned by mail).
-MailThreadWeb._module = ""
