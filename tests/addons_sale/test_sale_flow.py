@@ -129,3 +129,9 @@ def test_new_order_lines_are_known_in_order_without_reading_them_back(env, custo
     assert not [code for code, _params in log if "sale_order_line" in code]
     env.invalidate_all()
     assert order.order_line.mapped("sequence") == cached
+
+
+def test_orders_record_who_created_them_and_when(env, customer, products):
+    # a mixin's (mail.thread) own "no log columns" setting must not reach its users
+    order = env["sale.order"].create(order_values(customer, products[:1]))
+    assert order.create_date and order.create_uid.id == env.uid and order.write_date
