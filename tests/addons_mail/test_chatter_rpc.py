@@ -130,3 +130,18 @@ def test_assets_globs_stay_inside_the_addons_static_folder(tmp_path, monkeypatch
              "/shop/static/src/a/two.js"])
     finally:
         home.addon_assets.cache_clear()
+
+
+def test_assets_of_an_odd_shape_are_ignored_not_fatal(tmp_path, monkeypatch):
+    from agora.addons.web.controllers import home
+
+    addon = tmp_path / "odd"
+    (addon / "static").mkdir(parents=True)
+    monkeypatch.setattr(home, "static_directory", lambda name: addon / "static")
+    for assets in (["odd/static/x.js"], {"web.assets_backend": "odd/static/x.js"}):
+        (addon / "__manifest__.py").write_text(repr({"name": "Odd", "assets": assets}))
+        home.addon_assets.cache_clear()
+        try:
+            assert home.installed_assets(["odd"]) == ([], [])
+        finally:
+            home.addon_assets.cache_clear()

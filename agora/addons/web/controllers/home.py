@@ -46,8 +46,10 @@ def addon_assets(addon: str) -> tuple[str, ...]:
     if static is None:
         return ()
     manifest = ast.literal_eval((static.parent / "__manifest__.py").read_text(encoding="utf-8"))
+    bundles = manifest.get("assets")
+    entries = bundles.get(ASSETS_BUNDLE) if isinstance(bundles, dict) else None
     urls: list[str] = []
-    for entry in (manifest.get("assets") or {}).get(ASSETS_BUNDLE, []):
+    for entry in entries if isinstance(entries, list | tuple) else ():
         prefix = f"{addon}/static/"
         if not isinstance(entry, str) or not entry.startswith(prefix) or ".." in entry:
             continue  # another addon's files are that addon's to list
