@@ -441,3 +441,21 @@ def test_zero_invoice_is_paid_when_posted(env, customer):
     assert invoice.payment_state == "paid"
     with pytest.raises(exceptions.UserError, match="Nothing left to pay|must be positive"):
         _wizard(env, invoice).action_create_payments()
+
+
+def test_old_wizard_records_are_vacuumed(env, customer):
+    from datetime import timedelta
+
+    from agora.orm.fields import Datetime
+
+    invoice = make_invoice(env, customer, [(10.0, 1, sale_tax(env))])
+    invoice.action_post()
+    wizard_model = env["account.payment.register"].with_context(
+        active_model="account.move", active_ids=invoice.ids)
+    old, fresh = wizard_model.create({}), wizard_model.create({})
+    env.cr.execute("UPDATE account_payment_register SET create_date = %s WHERE id = %s",
+                   (Datetime.now() - timedelta(hours=2), old.id))
+    env.invalidate_all()
+    removed = env["ir.autovacuum"]._run_vacuum_cleaner()
+    assert removed.get("account.payment.register") == 1
+    assert not old.exists() and fresh.exists()
