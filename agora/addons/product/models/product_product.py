@@ -56,18 +56,6 @@ class ProductProduct(models.Model):
             .create(vals_list)
         return products.with_env(self.env)
 
-    def _add_missing_defaults(self, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        # A variant created for an existing template must not reset that template's
-        # fields to their defaults (the ORM would write them through _inherits). Odoo skips
-        # those defaults; Agora's ORM does not yet, hence this override.
-        filled_list = super()._add_missing_defaults(vals_list)
-        template_fields = set(self.env["product.template"]._fields) - self._own_field_names
-        return [
-            {name: value for name, value in filled.items()
-             if name in given or name not in template_fields}
-            if given.get("product_tmpl_id") else filled
-            for given, filled in zip(vals_list, filled_list, strict=True)]
-
     def copy(self, default: dict[str, Any] | None = None) -> Any:
         """A copy of the product is the variant of a copy of its template (one variant per
         template: copying the template already made it)."""
