@@ -620,6 +620,13 @@ class CrudMixin:
                     continue
                 if self._inherits and name not in self._own_field_names:
                     continue  # the parent record is copied through its link
+                if field.type == "one2many":
+                    # copied lines belong to the copy (as in Odoo), the originals stay
+                    lines = record[name].copy_data()
+                    for line in lines:
+                        line.pop(field.inverse_name, None)
+                    vals[name] = [(Command.CREATE, 0, line) for line in lines]
+                    continue
                 vals[name] = field.convert_to_write(record[name], record)
             if self._parent_store and "parent_path" in vals:
                 vals.pop("parent_path")

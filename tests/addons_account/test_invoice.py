@@ -149,3 +149,15 @@ def test_foreign_currency_invoice_balances_in_both_currencies(env, customer):
     assert round(sum(invoice.line_ids.mapped("amount_currency")), 2) == 0
     invoice.action_post()
     assert invoice.state == "posted"
+
+
+def test_copying_a_posted_invoice_gives_a_fresh_draft(env, customer):
+    invoice = make_invoice(env, customer, [(100.0, 2, sale_tax(env))])
+    invoice.action_post()
+    duplicate = invoice.copy()
+    assert duplicate.state == "draft" and duplicate.name == "/"
+    assert set(duplicate.line_ids.mapped("parent_state")) == {"draft"}
+    assert duplicate.amount_total == invoice.amount_total == 230.0
+    assert not any(duplicate.line_ids.mapped("reconciled"))
+    duplicate.action_post()
+    assert duplicate.name != invoice.name

@@ -135,3 +135,13 @@ def test_orders_record_who_created_them_and_when(env, customer, products):
     # a mixin's (mail.thread) own "no log columns" setting must not reach its users
     order = env["sale.order"].create(order_values(customer, products[:1]))
     assert order.create_date and order.create_uid.id == env.uid and order.write_date
+
+
+def test_copying_an_order_copies_its_lines(env, customer, products):
+    order = env["sale.order"].create(order_values(customer, products[:2]))
+    order.action_confirm()
+    duplicate = order.copy()
+    assert duplicate.state == "draft" and duplicate.name != order.name
+    assert len(duplicate.order_line) == 2 and not (duplicate.order_line & order.order_line)
+    assert order.order_line.mapped("order_id") == order  # the originals stay put
+    assert duplicate.amount_total == order.amount_total

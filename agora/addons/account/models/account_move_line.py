@@ -48,7 +48,7 @@ class AccountMoveLine(models.Model):
     company_id = fields.Many2one("res.company", index=True, readonly=True)
     parent_state = fields.Selection([("draft", "Draft"), ("posted", "Posted"),
                                      ("cancel", "Cancelled")], readonly=True, index=True,
-                                    default="draft")
+                                    default="draft", copy=False)
     move_type = fields.Selection(related="move_id.move_type")
     # invoicing
     product_id = fields.Many2one("product.product", ondelete="restrict")
@@ -74,9 +74,11 @@ class AccountMoveLine(models.Model):
     credit = fields.Monetary(currency_field="company_currency_id")
     date_maturity = fields.Date(string="Due Date", index=True)
     # reconciliation
-    amount_residual = fields.Monetary(currency_field="company_currency_id", readonly=True)
-    amount_residual_currency = fields.Monetary(currency_field="currency_id", readonly=True)
-    reconciled = fields.Boolean(readonly=True, index=True)
+    amount_residual = fields.Monetary(currency_field="company_currency_id", readonly=True,
+                                      copy=False)
+    amount_residual_currency = fields.Monetary(currency_field="currency_id", readonly=True,
+                                               copy=False)
+    reconciled = fields.Boolean(readonly=True, index=True, copy=False)
     full_reconcile_id = fields.Many2one("account.full.reconcile", readonly=True, index=True,
                                         ondelete="set null", copy=False)
     matched_debit_ids = fields.One2many("account.partial.reconcile", "credit_move_id",
