@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 from agora.db.url import url_for_database
 from agora.orm.environment import SUPERUSER_ID, Environment
@@ -47,3 +48,40 @@ def rolled_back_env(conninfo: str, uid: int = SUPERUSER_ID,
 
     with rolled_back_cursor(conninfo) as cr:
         yield Environment(cr, uid, dict(context or {}), registry=registry_for(cr))
+
+
+@contextmanager
+def served_addons(server_url: str, modules: list[str], *, demo: bool = True,
+                  prefix: str = "agora_served_addons") -> Iterator[SimpleNamespace]:
+    """A new database with ``modules`` installed, served over HTTP by a live server of its
+    own (threads, loopback). Yields ``name``, ``conninfo``, ``url`` and ``run(work,
+    uid=SUPERUSER_ID)`` (``work(env)`` in a committed transaction); everything is stopped
+    and dropped afterwards. Admin's password is ``admin``.
+
+    Browser and RPC tests of an addon use this rather than overriding the session-wide
+    ``agora_served_db``, which the shared live server of other tests is built on."""
+    from agora.db.manager import Databases
+    from agora.http.application import Application
+    from agora.service.wsgi import load_controllers
+    from agora.testing.database import run_committed
+    from agora.testing.server import LiveServer
+
+    with installed_database(server_url, modules, demo=demo, prefix=prefix) as conninfo:
+        name = conninfo_dbname(conninfo)
+        load_controllers()
+        databases = Databases(server_url, pool_min=0, pool_max=4)
+        server = LiveServer(Application(databases=databases, default_db=name))
+        try:
+            yield SimpleNamespace(
+                name=name, conninfo=conninfo, url=server.url,
+                run=lambda work, uid=SUPERUSER_ID: run_committed(conninfo, work, uid))
+        finally:
+            server.stop()
+            databases.close()
+
+
+def conninfo_dbname(conninfo: str) -> str:
+    """The database name of a connection string (URL or key=value form)."""
+    import psycopg.conninfo
+
+    return psycopg.conninfo.conninfo_to_dict(conninfo)["dbname"]

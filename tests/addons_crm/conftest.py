@@ -4,29 +4,23 @@ from collections.abc import Iterator
 
 import pytest
 
-from agora.db.url import url_for_database
 from agora.orm.environment import Environment
 from agora.testing.addons import rolled_back_env
-from agora.testing.database import new_database, remove_database
 
 
 @pytest.fixture(scope="session")
-def agora_served_db(agora_server_url: str) -> Iterator[str]:
-    """The database name of crm (with sales_team) installed with its demo data, once per
-    session; the live server of the browser tests serves it too."""
-    from agora.testing.server import install_database
+def crm_served(agora_server_url: str) -> Iterator[object]:
+    """crm (with sales_team) installed with its demo data, once per session, served by a
+    live server of its own (``.url``, ``.name``, ``.run(work)``)."""
+    from agora.testing.addons import served_addons
 
-    name, _conninfo = new_database(agora_server_url, prefix="agora_crm")
-    try:
-        install_database(agora_server_url, name, ["crm"], demo=True)
-        yield name
-    finally:
-        remove_database(agora_server_url, name)
+    with served_addons(agora_server_url, ["crm"], prefix="agora_crm") as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
-def crm_db(agora_server_url: str, agora_served_db: str) -> str:
-    return url_for_database(agora_server_url, agora_served_db)
+def crm_db(crm_served) -> str:
+    return crm_served.conninfo
 
 
 @pytest.fixture
@@ -48,3 +42,9 @@ def salesmen(env: Environment):
     return env["res.users"].create([
         {"name": name, "login": f"test_{name.lower()}", "groups_id": [(6, 0, [group.id])]}
         for name in ("Ann", "Ben")])
+
+
+@pytest.fixture
+def crm_run(crm_served):
+    """``run(work, uid=SUPERUSER_ID)``: ``work(env)`` committed on the served crm database."""
+    return crm_served.run

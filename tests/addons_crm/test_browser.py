@@ -8,9 +8,9 @@ from agora.testing.browser import output_directory, wait_idle, web_login
 
 
 @pytest.fixture
-def web(agora_page, agora_live_server):
-    web_login(agora_page, agora_live_server.url, "admin", "admin")
-    agora_page.base_url = agora_live_server.url
+def web(agora_page, crm_served):
+    web_login(agora_page, crm_served.url, "admin", "admin")
+    agora_page.base_url = crm_served.url
     return agora_page
 
 
@@ -25,8 +25,8 @@ def _open_record(web, run, action_xmlid, record_id, title):
     wait_idle(web)
 
 
-def test_pipeline_kanban_shows_every_stage(web, agora_served_run):
-    action = _action(agora_served_run, "crm.crm_lead_action_pipeline")
+def test_pipeline_kanban_shows_every_stage(web, crm_run):
+    action = _action(crm_run, "crm.crm_lead_action_pipeline")
     web.goto(f"{web.base_url}/web#action={action}")
     web.wait_for_selector(".ag-kanban-group")
     wait_idle(web)
@@ -39,16 +39,16 @@ def test_pipeline_kanban_shows_every_stage(web, agora_served_run):
     assert web.locator(".ag-kanban-group").count() >= 4
     assert "Office design project" in text
     # the column headers total the expected revenue (the kanban's progressbar sum_field)
-    won = agora_served_run(lambda env: env.ref("crm.stage_lead4").id)
+    won = crm_run(lambda env: env.ref("crm.stage_lead4").id)
     header = web.locator(f".ag-kanban-group[data-group='{won}'] .ag-kanban-group-header")
     assert "16,800" in header.inner_text()  # 9,600 + 7,200 of the demo's won deals
     web.screenshot(path=str(output_directory() / "crm_pipeline.png"))
 
 
-def test_quick_create_and_drag_in_the_pipeline(web, agora_served_run):
-    new, proposition = agora_served_run(lambda env: (env.ref("crm.stage_lead1").id,
+def test_quick_create_and_drag_in_the_pipeline(web, crm_run):
+    new, proposition = crm_run(lambda env: (env.ref("crm.stage_lead1").id,
                                                      env.ref("crm.stage_lead3").id))
-    action = _action(agora_served_run, "crm.crm_lead_action_pipeline")
+    action = _action(crm_run, "crm.crm_lead_action_pipeline")
     web.goto(f"{web.base_url}/web#action={action}")
     web.wait_for_selector(f".ag-kanban-group[data-group='{new}']")
     wait_idle(web)
@@ -57,7 +57,7 @@ def test_quick_create_and_drag_in_the_pipeline(web, agora_served_run):
     web.click(".ag-kanban-quick-add")
     web.wait_for_selector(".ag-kanban-record:has-text('Quick pipeline deal')")
     wait_idle(web)
-    lead = agora_served_run(lambda env: env["crm.lead"].search_read(
+    lead = crm_run(lambda env: env["crm.lead"].search_read(
         [("name", "=", "Quick pipeline deal")], ["type", "stage_id", "probability"])[0])
     assert lead["type"] == "opportunity" and lead["stage_id"][0] == new
     assert lead["probability"] == 25.0
@@ -68,26 +68,26 @@ def test_quick_create_and_drag_in_the_pipeline(web, agora_served_run):
         "([id, group]) => document.querySelector(`.ag-kanban-group[data-group='${group}'] "
         ".ag-kanban-record[data-id='${id}']`)", arg=[lead["id"], proposition])
     wait_idle(web)
-    moved = agora_served_run(lambda env: env["crm.lead"].browse(lead["id"]).read(
+    moved = crm_run(lambda env: env["crm.lead"].browse(lead["id"]).read(
         ["stage_id", "probability"])[0])
     assert moved["stage_id"][0] == proposition and moved["probability"] == 75.0
 
 
-def test_won_and_lost_from_the_form(web, agora_served_run):
-    lead_id = agora_served_run(lambda env: env["crm.lead"].create({
+def test_won_and_lost_from_the_form(web, crm_run):
+    lead_id = crm_run(lambda env: env["crm.lead"].create({
         "name": "Browser deal", "type": "opportunity", "expected_revenue": 500.0,
         "user_id": env.ref("base.user_admin").id}).id)
-    _open_record(web, agora_served_run, "crm.crm_lead_action_pipeline", lead_id,
+    _open_record(web, crm_run, "crm.crm_lead_action_pipeline", lead_id,
                  "Browser deal")
     web.click("button[name=action_set_won_rainbowman]")
     wait_idle(web)
     web.wait_for_selector("button[name=action_set_won_rainbowman]", state="hidden")
-    status = agora_served_run(lambda env: env["crm.lead"].browse(lead_id).won_status)
+    status = crm_run(lambda env: env["crm.lead"].browse(lead_id).won_status)
     assert status == "won"
 
-    other = agora_served_run(lambda env: env["crm.lead"].create({
+    other = crm_run(lambda env: env["crm.lead"].create({
         "name": "Browser loss", "type": "opportunity"}).id)
-    _open_record(web, agora_served_run, "crm.crm_lead_action_pipeline", other, "Browser loss")
+    _open_record(web, crm_run, "crm.crm_lead_action_pipeline", other, "Browser loss")
     web.click("button[name='crm.crm_lead_lost_action']")
     dialog = web.wait_for_selector(".ag-dialog")
     web.fill(".ag-dialog .ag-field[data-name=lost_reason_id] input", "Too exp")
@@ -95,17 +95,17 @@ def test_won_and_lost_from_the_form(web, agora_served_run):
     web.click(".ag-dialog button[name=action_lost_reason_apply]")
     dialog.wait_for_element_state("hidden")
     wait_idle(web)
-    lost = agora_served_run(lambda env: env["crm.lead"].with_context(active_test=False)
+    lost = crm_run(lambda env: env["crm.lead"].with_context(active_test=False)
                             .browse(other).read(["won_status", "lost_reason_id"])[0])
     assert lost["won_status"] == "lost" and lost["lost_reason_id"][1] == "Too expensive"
     web.wait_for_selector("button[name=action_restore]", state="visible")
 
 
-def test_convert_a_lead_from_the_form(web, agora_served_run):
-    lead_id = agora_served_run(lambda env: env["crm.lead"].create({
+def test_convert_a_lead_from_the_form(web, crm_run):
+    lead_id = crm_run(lambda env: env["crm.lead"].create({
         "name": "Browser lead", "type": "lead", "partner_name": "Browser Corp",
         "contact_name": "Bea Browser"}).id)
-    _open_record(web, agora_served_run, "crm.crm_lead_all_leads", lead_id, "Browser lead")
+    _open_record(web, crm_run, "crm.crm_lead_all_leads", lead_id, "Browser lead")
     web.click("button[name='crm.action_crm_lead2opportunity_partner']")
     web.wait_for_selector(".ag-dialog")
     wait_idle(web)
@@ -115,6 +115,6 @@ def test_convert_a_lead_from_the_form(web, agora_served_run):
     # it: a framework gap, reported)
     web.wait_for_function("() => window.location.hash.includes('model=crm.lead')")
     wait_idle(web)
-    lead = agora_served_run(lambda env: env["crm.lead"].browse(lead_id).read(
+    lead = crm_run(lambda env: env["crm.lead"].browse(lead_id).read(
         ["type", "partner_id"])[0])
     assert lead["type"] == "opportunity" and lead["partner_id"][1].endswith("Bea Browser")

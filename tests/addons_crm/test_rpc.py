@@ -8,15 +8,15 @@ import pytest
 
 
 @pytest.fixture
-def rpc(agora_live_server, agora_served_db):
-    common = xmlrpc.client.ServerProxy(f"{agora_live_server.url}/xmlrpc/2/common")
-    uid = common.authenticate(agora_served_db, "admin", "admin", {})
+def rpc(crm_served):
+    common = xmlrpc.client.ServerProxy(f"{crm_served.url}/xmlrpc/2/common")
+    uid = common.authenticate(crm_served.name, "admin", "admin", {})
     assert uid
-    models = xmlrpc.client.ServerProxy(f"{agora_live_server.url}/xmlrpc/2/object",
+    models = xmlrpc.client.ServerProxy(f"{crm_served.url}/xmlrpc/2/object",
                                        allow_none=True)
 
     def call(model, method, *args, **kwargs):
-        return models.execute_kw(agora_served_db, uid, "admin", model, method, list(args),
+        return models.execute_kw(crm_served.name, uid, "admin", model, method, list(args),
                                  kwargs)
     return call
 

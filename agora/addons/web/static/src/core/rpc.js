@@ -38,6 +38,16 @@ globalThis.__agoraRpc = rpcState;  // the browser tests wait for pending === 0
 export async function rpc(url, params = {}) {
     rpcState.pending++;
     rpcState.count++;
+    try {
+        return await call(url, params);
+    } finally {
+        // only once the answer is read (not when its headers arrive): a test waiting for
+        // pending === 0 then sees what the answer changed
+        rpcState.pending--;
+    }
+}
+
+async function call(url, params) {
     let response;
     try {
         response = await fetch(url, {
@@ -48,8 +58,6 @@ export async function rpc(url, params = {}) {
         });
     } catch (error) {
         throw new RpcError(`The server cannot be reached (${error.message}).`, {kind: "network"});
-    } finally {
-        rpcState.pending--;
     }
     if (response.status === 401) {
         throw new RpcError("Your session has expired. Please log in again.", {kind: "session"});

@@ -255,7 +255,20 @@ export class ActionManager {
             resId: action.res_id || false, resIds: action.res_id ? [action.res_id] : [],
             controlPanel: {buttons, pager: h("div")},
             inDialog: true,
-            env: this.viewEnv(),
+            env: this.viewEnv({
+                // the dialog's form is not the screen's: it names no breadcrumb, no URL
+                setDisplayName: () => {},
+                updateUrl: () => {},
+                doAction: async (next, options = {}) => {
+                    const resolved = await this.loadAction(next);
+                    if (resolved.type === "ir.actions.act_window" && resolved.target !== "new") {
+                        // the wizard is done: what it opens replaces the screen behind it
+                        this.closeDialog();
+                        return this.doAction(resolved, {...options, onClose: undefined});
+                    }
+                    return this.doAction(resolved, options);
+                },
+            }),
         });
         return controller;
     }
