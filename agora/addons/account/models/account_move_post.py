@@ -100,21 +100,22 @@ class AccountMovePost(models.Model):
             raise exceptions.UserError(
                 f"Posted entry {', '.join(posted.mapped('name'))} cannot be cancelled: "
                 "reverse it instead.")
-        self.with_context(account_posting=True).write({"state": "cancel"})
-        self.mapped("line_ids").with_context(account_posting=True,
-                                             account_skip_sync=True).write(
-            {"parent_state": "cancel"})
+        self._set_state("cancel")
         return True
 
     def button_draft(self):
         if any(move.state != "cancel" for move in self):
             raise exceptions.UserError("Only cancelled entries can be reset to draft; a "
                                        "posted entry is corrected by reversing it.")
-        self.with_context(account_posting=True).write({"state": "draft"})
+        self._set_state("draft")
+        return True
+
+    def _set_state(self, state: str) -> None:
+        """The entries' state, and its copy on their items."""
+        self.with_context(account_posting=True).write({"state": state})
         self.mapped("line_ids").with_context(account_posting=True,
                                              account_skip_sync=True).write(
-            {"parent_state": "draft"})
-        return True
+            {"parent_state": state})
 
     # -- reversal -------------------------------------------------------------------------
     def _reverse_moves(self, default_values_list=None, cancel: bool = False):

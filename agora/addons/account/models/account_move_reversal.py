@@ -30,17 +30,22 @@ class AccountMoveReversal(models.TransientModel):
                                                            else "")}
                     for move in self.move_ids]
         reversals = self.move_ids._reverse_moves(defaults, cancel=self.refund_method == "cancel")
-        action = {"type": "ir.actions.act_window", "res_model": "account.move",
-                  "name": "Reversals"}
-        if len(reversals) == 1:
-            return {**action, "res_id": reversals.id, "view_mode": "form",
-                    "views": [[False, "form"]]}
-        return {**action, "view_mode": "list,form", "views": [[False, "list"], [False, "form"]],
-                "domain": [("id", "in", reversals.ids)]}
+        return reversals._view_action("Reversals")
 
 
 class AccountMoveReverseAction(models.Model):
     _inherit = "account.move"
+
+    def _view_action(self, name: str, context: dict | None = None) -> dict:
+        """The window action showing these entries: their form when there is one, else a
+        list of them."""
+        action = {"type": "ir.actions.act_window", "res_model": self._name, "name": name,
+                  "context": dict(context or {})}
+        if len(self) == 1:
+            return {**action, "res_id": self.id, "view_mode": "form",
+                    "views": [[False, "form"]]}
+        return {**action, "view_mode": "list,form", "views": [[False, "list"], [False, "form"]],
+                "domain": [("id", "in", self.ids)]}
 
     def action_reverse(self):
         return {"name": "Reverse", "type": "ir.actions.act_window",

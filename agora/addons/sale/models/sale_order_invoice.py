@@ -77,13 +77,7 @@ class SaleOrderInvoicing(models.Model):
         return self._invoice_action(self.mapped("invoice_ids"))
 
     def _invoice_action(self, moves):
-        action = {"type": "ir.actions.act_window", "res_model": "account.move",
-                  "name": "Invoices", "context": {"default_move_type": "out_invoice"}}
-        if len(moves) == 1:
-            return {**action, "res_id": moves.id, "view_mode": "form",
-                    "views": [[False, "form"]]}
-        return {**action, "view_mode": "list,form", "views": [[False, "list"], [False, "form"]],
-                "domain": [("id", "in", moves.ids)]}
+        return moves._view_action("Invoices", {"default_move_type": "out_invoice"})
 
 
 class SaleOrderLineInvoicing(models.Model):
