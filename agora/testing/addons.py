@@ -18,10 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from agora.db.url import url_for_database
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.testing.database import new_database, remove_database, rolled_back_cursor
+
+if TYPE_CHECKING:
+    import requests
 
 
 @contextmanager
@@ -85,3 +89,57 @@ def conninfo_dbname(conninfo: str) -> str:
     import psycopg.conninfo
 
     return psycopg.conninfo.conninfo_to_dict(conninfo)["dbname"]
+
+
+@contextmanager
+def changed_modules(server_url: str, modules: list[str], *, upgrade: list[str] | None = None,
+                    uninstall: list[str] | None = None, demo: bool = False,
+                    prefix: str = "agora_lifecycle") -> Iterator[Environment]:
+    """A new database with ``modules`` installed, then ``upgrade`` upgraded or ``uninstall``
+    uninstalled; yields a superuser environment on the registry that results, in the same
+    transaction (committed if the block passes). The database is dropped afterwards."""
+    from agora.db.cursor import Cursor
+    from agora.db.pool import connect
+    from agora.modules.loader import uninstall_modules, upgrade_modules
+
+    if (upgrade is None) == (uninstall is None):
+        raise ValueError("changed_modules() needs exactly one of upgrade= or uninstall=")
+    with installed_database(server_url, modules, demo=demo, prefix=prefix) as conninfo:
+        connection = connect(conninfo)
+        try:
+            with Cursor(connection) as cr:
+                registry = (upgrade_modules(cr, upgrade) if upgrade is not None
+                            else uninstall_modules(cr, uninstall or []))
+                yield Environment(cr, SUPERUSER_ID, {}, registry=registry)
+        finally:
+            connection.close()
+
+
+def http_session(url: str, db: str, login: str, password: str) -> requests.Session:
+    """A ``requests.Session`` logged in to ``db`` on the server at ``url`` through
+    ``/web/session/authenticate`` (its cookie is the session's); fails the test if the
+    login is refused."""
+    import requests
+
+    session = requests.Session()
+    answer = session.post(f"{url}/web/session/authenticate", timeout=30, json={
+        "jsonrpc": "2.0", "method": "call", "id": 1,
+        "params": {"db": db, "login": login, "password": password}})
+    assert answer.status_code == 200 and "error" not in answer.json(), (login, answer.text)
+    assert session.cookies, f"no session cookie after logging in as {login}"
+    return session
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The PDF's bytes with any compressed stream inflated, so a test finds a text
+    whether the renderer compresses its streams or not."""
+    import zlib
+
+    chunks = [pdf]
+    for part in pdf.split(b"stream")[1:]:
+        body = part.split(b"endstream")[0].strip(b"\r\n")
+        try:
+            chunks.append(zlib.decompress(body))
+        except zlib.error:
+            pass
+    return b"\n".join(chunks)
