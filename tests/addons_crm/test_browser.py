@@ -118,3 +118,19 @@ def test_convert_a_lead_from_the_form(web, crm_run):
     lead = crm_run(lambda env: env["crm.lead"].browse(lead_id).read(
         ["type", "partner_id"])[0])
     assert lead["type"] == "opportunity" and lead["partner_id"][1].endswith("Bea Browser")
+
+
+def test_stage_bar_lists_the_stages_and_moves_the_opportunity(web, crm_run):
+    lead_id = crm_run(lambda env: env["crm.lead"].create({
+        "name": "Stage walker", "type": "opportunity",
+        "stage_id": env.ref("crm.stage_lead1").id}).id)
+    _open_record(web, crm_run, "crm.crm_lead_action_pipeline", lead_id, "Stage walker")
+    bar = ".ag-field[data-name=stage_id] .ag-statusbar-step"
+    web.wait_for_function(f"document.querySelectorAll('{bar}').length >= 4")
+    labels = web.locator(bar).all_inner_texts()
+    assert labels[:4] == ["New", "Qualified", "Proposition", "Won"], labels
+    web.click(f"{bar}:has-text('Proposition')")
+    web.click(".ag-save")
+    wait_idle(web)
+    stage = crm_run(lambda env: env["crm.lead"].browse(lead_id).stage_id.name)
+    assert stage == "Proposition"
