@@ -4,36 +4,19 @@ its own with account installed: the route needs committed invoices)."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
-import urllib.request
-import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
-from http.cookiejar import CookieJar
 from typing import Any
 
 import pytest
+import requests
 
 from agora import exceptions
-from agora.testing.addons import installed_database
+from agora.testing.addons import http_session, pdf_text, served_addons
 from tests.addons_account.conftest import make_invoice, sale_tax
 
 ROUTE = "/report/pdf/account.report_invoice"
-
-
-def pdf_text(pdf: bytes) -> bytes:
-    """The PDF's bytes with any compressed stream inflated (the renderer writes them
-    uncompressed; this keeps the tests true if that changes)."""
-    chunks = [pdf]
-    for part in pdf.split(b"stream")[1:]:
-        body = part.split(b"endstream")[0].strip(b"\r\n")
-        try:
-            chunks.append(zlib.decompress(body))
-        except zlib.error:
-            pass
-    return b"\n".join(chunks)
 
 
 def posted_invoice(env, partner, lines=None, **header):
@@ -120,53 +103,28 @@ def test_print_action_opens_the_pdf_url(env, customer):
 def pdf_server(agora_server_url: str) -> Iterator[dict[str, Any]]:
     """A live server on a database of its own with account installed, a posted invoice,
     and users: a biller (may read invoices) and a plain employee (may not)."""
-    from psycopg.conninfo import conninfo_to_dict
+    def populate(env):
+        customer = env["res.partner"].create({"name": "Route Customer"})
+        invoice = posted_invoice(env, customer)
+        group_user = env.ref("base.group_user").id
+        billing = env.ref("account.group_account_invoice").id
+        for login, group in (("pdf-biller", billing), ("pdf-plain", group_user)):
+            env["res.users"].create({"name": login, "login": login, "password": "pw-" + login,
+                                     "groups_id": [(6, 0, [group])]})
+        return {"invoice_id": invoice.id, "invoice_name": invoice.name}
 
-    from agora.db.manager import Databases
-    from agora.http.application import Application
-    from agora.service.wsgi import load_controllers
-    from agora.testing.database import run_committed
-    from agora.testing.server import LiveServer
-
-    with installed_database(agora_server_url, ["account"], prefix="agora_account_pdf") as conninfo:
-        def populate(env):
-            customer = env["res.partner"].create({"name": "Route Customer"})
-            invoice = posted_invoice(env, customer)
-            group_user = env.ref("base.group_user").id
-            billing = env.ref("account.group_account_invoice").id
-            for login, group in (("pdf-biller", billing), ("pdf-plain", group_user)):
-                env["res.users"].create({"name": login, "login": login, "password": "pw-" + login,
-                                         "groups_id": [(6, 0, [group])]})
-            return {"invoice_id": invoice.id, "invoice_name": invoice.name}
-        data = run_committed(conninfo, populate)
-        dbname = conninfo_to_dict(conninfo)["dbname"]
-        load_controllers()
-        databases = Databases(agora_server_url, pool_min=0, pool_max=4)
-        server = LiveServer(Application(databases=databases, default_db=dbname))
-        try:
-            yield {"url": server.url, "db": dbname, **data}
-        finally:
-            server.stop()
-            databases.close()
+    with served_addons(agora_server_url, ["account"], demo=False,
+                       prefix="agora_account_pdf") as served:
+        yield {"url": served.url, "db": served.name, **served.run(populate)}
 
 
-def login(server: dict[str, Any], user: str, password: str) -> urllib.request.OpenerDirector:
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-        "db": server["db"], "login": user, "password": password}}).encode()
-    request = urllib.request.Request(f"{server['url']}/web/session/authenticate", data=body,
-                                     headers={"Content-Type": "application/json"})
-    with opener.open(request, timeout=30) as response:
-        assert "error" not in json.loads(response.read()), user
-    return opener
+def login(server: dict[str, Any], user: str, password: str) -> requests.Session:
+    return http_session(server["url"], server["db"], user, password)
 
 
-def get(opener, url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        with opener.open(url, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+def get(session: requests.Session, url: str) -> tuple[int, Mapping[str, str], bytes]:
+    response = session.get(url, timeout=60)
+    return response.status_code, response.headers, response.content
 
 
 def test_route_serves_the_pdf_to_admin_and_billers(pdf_server):
@@ -183,26 +141,25 @@ def test_route_serves_the_pdf_to_admin_and_billers(pdf_server):
 
 
 def test_route_refuses_users_without_invoice_access(pdf_server):
-    opener = login(pdf_server, "pdf-plain", "pw-pdf-plain")
-    status, headers, body = get(opener, f"{pdf_server['url']}{ROUTE}/{pdf_server['invoice_id']}")
+    session = login(pdf_server, "pdf-plain", "pw-pdf-plain")
+    status, headers, body = get(session, f"{pdf_server['url']}{ROUTE}/{pdf_server['invoice_id']}")
     assert status == 403 and not body.startswith(b"%PDF")
     # nor does it learn which ids exist
-    status, _headers, _body = get(opener, f"{pdf_server['url']}{ROUTE}/987654")
+    status, _headers, _body = get(session, f"{pdf_server['url']}{ROUTE}/987654")
     assert status == 403
 
 
 def test_route_answers_404_for_unknown_or_malformed_ids(pdf_server):
-    opener = login(pdf_server, "admin", "admin")
+    session = login(pdf_server, "admin", "admin")
     base = f"{pdf_server['url']}{ROUTE}"
-    assert get(opener, f"{base}/987654")[0] == 404
-    assert get(opener, f"{base}/{pdf_server['invoice_id']},987654")[0] == 404
-    assert get(opener, f"{base}/abc")[0] == 404
-    assert get(opener, f"{base}/1;2")[0] == 404
+    assert get(session, f"{base}/987654")[0] == 404
+    assert get(session, f"{base}/{pdf_server['invoice_id']},987654")[0] == 404
+    assert get(session, f"{base}/abc")[0] == 404
+    assert get(session, f"{base}/1;2")[0] == 404
 
 
 def test_route_needs_a_session(pdf_server):
-    opener = urllib.request.build_opener()
-    status, _headers, body = get(opener, f"{pdf_server['url']}{ROUTE}/{pdf_server['invoice_id']}")
+    status, _headers, body = get(requests.Session(), f"{pdf_server['url']}{ROUTE}/{pdf_server['invoice_id']}")
     assert status == 401 and not body.startswith(b"%PDF")
 
 
@@ -245,14 +202,12 @@ def test_sections_notes_and_long_descriptions_are_printed(env, customer):
 
 def test_reports_answer_over_json_rpc(pdf_server):
     """The accounting reports of test_reports.py, as a web client calls them."""
-    opener = login(pdf_server, "pdf-biller", "pw-pdf-biller")
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 2, "params": {
-        "model": "account.report.trial_balance", "method": "get_lines",
-        "args": ["2026-01-01", "2026-12-31"], "kwargs": {}}}).encode()
-    request = urllib.request.Request(f"{pdf_server['url']}/web/dataset/call_kw", data=body,
-                                     headers={"Content-Type": "application/json"})
-    with opener.open(request, timeout=30) as response:
-        result = json.loads(response.read())["result"]
+    session = login(pdf_server, "pdf-biller", "pw-pdf-biller")
+    response = session.post(f"{pdf_server['url']}/web/dataset/call_kw", timeout=30, json={
+        "jsonrpc": "2.0", "method": "call", "id": 2, "params": {
+            "model": "account.report.trial_balance", "method": "get_lines",
+            "args": ["2026-01-01", "2026-12-31"], "kwargs": {}}})
+    result = response.json()["result"]
     assert result["date_from"] == "2026-01-01"
     assert result["totals"]["debit"] == result["totals"]["credit"] == 230.0
     assert {line["code"] for line in result["lines"]} == {"1100", "2200", "4000"}

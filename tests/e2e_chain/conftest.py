@@ -4,7 +4,6 @@ initial data gives the administrator that password, as on the shared served data
 
 from __future__ import annotations
 
-import xmlrpc.client
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,18 +12,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from agora.db.url import url_for_database
-from agora.testing.database import new_database, remove_database, run_committed
+from agora.testing.addons import served_addons
 
 LOGIN = PASSWORD = "admin"
 
 
 @dataclass(frozen=True)
 class Served:
-    """A database served over HTTP: ``url`` of the server, ``db`` its name."""
+    """A database served over HTTP: ``url`` of the server, ``db`` its name, ``run(work)``
+    runs ``work(env)`` as superuser in a committed transaction on it."""
 
     url: str
     db: str
+    run: Callable[..., Any]
 
     @property
     def host(self) -> str:
@@ -34,41 +34,12 @@ class Served:
     def port(self) -> int:
         return urlsplit(self.url).port or 80
 
-    def uid(self) -> int:
-        common = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common", allow_none=True)
-        uid = common.authenticate(self.db, LOGIN, PASSWORD, {})
-        assert uid, f"admin / admin cannot log in to {self.db}"
-        return uid
-
-    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``model.method(*args, **kwargs)`` as admin over /xmlrpc/2/object."""
-        proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
-        return proxy.execute_kw(self.db, self.uid(), PASSWORD, model, method, list(args),
-                                kwargs)
-
 
 @contextmanager
 def served_database(server_url: str, modules: list[str], *, demo: bool,
                     prefix: str) -> Iterator[Served]:
-    """A new database with ``modules`` installed, served by its own live server."""
-    from agora.db.manager import Databases
-    from agora.http.application import Application
-    from agora.service.wsgi import load_controllers
-    from agora.testing.server import LiveServer, install_database
-
-    name, _conninfo = new_database(server_url, prefix=prefix)
-    try:
-        install_database(server_url, name, modules, demo=demo)
-        load_controllers()
-        databases = Databases(server_url, pool_min=0, pool_max=8)
-        server = LiveServer(Application(databases=databases, default_db=name))
-        try:
-            yield Served(server.url, name)
-        finally:
-            server.stop()
-            databases.close()
-    finally:
-        remove_database(server_url, name)
+    with served_addons(server_url, modules, demo=demo, prefix=prefix) as served:
+        yield Served(served.url, served.name, served.run)
 
 
 @pytest.fixture(scope="session")
@@ -88,8 +59,7 @@ def auto_invoice(agora_server_url: str) -> Iterator[Served]:
 
 
 @pytest.fixture
-def chain_run(agora_server_url: str, chain: Served) -> Callable[..., Any]:
+def chain_run(chain: Served) -> Callable[..., Any]:
     """``run(work)``: ``work(env)`` as superuser in its own committed transaction on the
     chain's database (set-up and checks outside the client under test)."""
-    conninfo = url_for_database(agora_server_url, chain.db)
-    return lambda work: run_committed(conninfo, work)
+    return chain.run

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 import secrets
-import zlib
 from datetime import date
 
 import odoorpc
 import pytest
 import requests
 
+from agora.testing.addons import http_session, pdf_text
 from tests.e2e_chain.conftest import LOGIN, PASSWORD, Served
 
 TIMEOUT = 60
@@ -35,19 +35,6 @@ def read_one(client: odoorpc.ODOO, model: str, record_id: int, fields: list[str]
     rows = client.execute_kw(model, "read", [[record_id]], {"fields": fields})
     assert len(rows) == 1, f"{model} {record_id} not readable"
     return rows[0]
-
-
-def pdf_text(pdf: bytes) -> bytes:
-    """The PDF's bytes with any compressed stream inflated (so the number is found
-    whether the renderer compresses or not)."""
-    chunks = [pdf]
-    for part in pdf.split(b"stream")[1:]:
-        body = part.split(b"endstream")[0].strip(b"\r\n")
-        try:
-            chunks.append(zlib.decompress(body))
-        except zlib.error:
-            pass
-    return b"\n".join(chunks)
 
 
 @pytest.fixture
@@ -165,11 +152,7 @@ def test_lead_to_paid_invoice_over_rpc(odoo, chain):
     assert order == {"id": order_id, "state": "sale", "invoice_status": "invoiced"}
 
     # -- the PDF over HTTP, with a web session's cookie --
-    http = requests.Session()
-    login = http.post(f"{chain.url}/web/session/authenticate", timeout=TIMEOUT, json={
-        "jsonrpc": "2.0", "params": {"db": chain.db, "login": LOGIN, "password": PASSWORD}})
-    assert login.status_code == 200 and "error" not in login.json(), login.text
-    assert http.cookies, "no session cookie after /web/session/authenticate"
+    http = http_session(chain.url, chain.db, LOGIN, PASSWORD)
     response = http.get(f"{chain.url}/report/pdf/account.report_invoice/{invoice_id}",
                         timeout=TIMEOUT)
     assert response.status_code == 200, response.text[:500]
