@@ -6,54 +6,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from agora.db.url import url_for_database
+from agora.testing.addons import served_addons
 from agora.testing.browser import wait_idle, web_login
-from agora.testing.database import new_database, remove_database, run_committed
 
 CHATTER = ".ag-form-widget-chatter .ag-chatter"
 
 
 @pytest.fixture(scope="module")
-def chatter_served_db(agora_server_url: str) -> Iterator[str]:
-    from agora.testing.server import install_database
-
-    name, _conninfo = new_database(agora_server_url, prefix="agora_chatter_web")
-    try:
-        install_database(agora_server_url, name, ["contacts"], demo=True)
-        yield name
-    finally:
-        remove_database(agora_server_url, name)
-
-
-@pytest.fixture(scope="module")
-def chatter_server(agora_server_url: str, chatter_served_db: str) -> Iterator[Any]:
-    from agora.db.manager import Databases
-    from agora.http.application import Application
-    from agora.service.wsgi import load_controllers
-    from agora.testing.server import LiveServer
-
-    load_controllers()
-    databases = Databases(agora_server_url, pool_min=0, pool_max=4)
-    server = LiveServer(Application(databases=databases, default_db=chatter_served_db))
-    yield server
-    server.stop()
-    databases.close()
+def chatter_served(agora_server_url: str) -> Iterator[SimpleNamespace]:
+    """contacts with its demo data on a database of its own, served by its own live server."""
+    with served_addons(agora_server_url, ["contacts"], prefix="agora_chatter_web") as served:
+        yield served
 
 
 @pytest.fixture
-def run(agora_server_url: str, chatter_served_db: str):
-    conninfo = url_for_database(agora_server_url, chatter_served_db)
-    return lambda work: run_committed(conninfo, work)
+def run(chatter_served: SimpleNamespace):
+    return chatter_served.run
 
 
 @pytest.fixture
-def web(agora_page, chatter_server):
-    web_login(agora_page, chatter_server.url, "admin", "admin")
-    agora_page.base_url = chatter_server.url
+def web(agora_page, chatter_served: SimpleNamespace):
+    web_login(agora_page, chatter_served.url, "admin", "admin")
+    agora_page.base_url = chatter_served.url
     return agora_page
 
 

@@ -5,51 +5,29 @@ pricelist's rules edited inline."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from types import SimpleNamespace
 
 import pytest
 
-from agora.db.url import url_for_database
+from agora.testing.addons import served_addons
 from agora.testing.browser import wait_idle, web_login
-from agora.testing.database import new_database, remove_database, run_committed
 
 
 @pytest.fixture(scope="module")
-def product_served_db(agora_server_url: str) -> Iterator[str]:
-    from agora.testing.server import install_database
-
-    name, _conninfo = new_database(agora_server_url, prefix="agora_product_web")
-    try:
-        install_database(agora_server_url, name, ["product"], demo=True)
-        yield name
-    finally:
-        remove_database(agora_server_url, name)
-
-
-@pytest.fixture(scope="module")
-def product_server(agora_server_url: str, product_served_db: str) -> Iterator[Any]:
-    from agora.db.manager import Databases
-    from agora.http.application import Application
-    from agora.service.wsgi import load_controllers
-    from agora.testing.server import LiveServer
-
-    load_controllers()
-    databases = Databases(agora_server_url, pool_min=0, pool_max=4)
-    server = LiveServer(Application(databases=databases, default_db=product_served_db))
-    yield server
-    server.stop()
-    databases.close()
+def product_served(agora_server_url: str) -> Iterator[SimpleNamespace]:
+    """product with its demo data on a database of its own, served by its own live server."""
+    with served_addons(agora_server_url, ["product"], prefix="agora_product_web") as served:
+        yield served
 
 
 @pytest.fixture
-def run(agora_server_url: str, product_served_db: str):
-    conninfo = url_for_database(agora_server_url, product_served_db)
-    return lambda work: run_committed(conninfo, work)
+def run(product_served: SimpleNamespace):
+    return product_served.run
 
 
 @pytest.fixture
-def web(agora_page, product_server):
-    web_login(agora_page, product_server.url, "admin", "admin")
+def web(agora_page, product_served: SimpleNamespace):
+    web_login(agora_page, product_served.url, "admin", "admin")
     return agora_page
 
 
