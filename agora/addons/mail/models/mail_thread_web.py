@@ -1,10 +1,10 @@
 """What the web client's chatter shows of one record, in one call: ``chatter_read``.
 
-The chatter needs the newest messages (with their tracking values), the followers and
-the activities. Asked separately that is three round trips, and the client cannot tell
-from a form's fields whether the model has activities (``get_views`` describes only the
-fields the arch uses), so the server answers all of it at once, reading each part with
-the unity read (one query per relation level, whatever the number of messages).
+The chatter needs the newest messages (with their tracking values and attachments), the
+followers and the activities. Asked separately that is three round trips, and the client
+cannot tell from a form's fields whether the model has activities (``get_views`` describes
+only the fields the arch uses), so the server answers all of it at once, reading each
+part with the unity read (one query per relation level, whatever the number of messages).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ MESSAGE_SPEC: dict[str, Any] = {
         **{f"{side}_value_{column}": {} for side in ("old", "new")
            for column in _TRACKING_COLUMNS},
     }},
+    # the client links each to /web/content/<id>; the bytes are never sent here
+    "attachment_ids": {"fields": {"name": {}, "mimetype": {}, "file_size": {}}},
 }
 
 FOLLOWER_SPEC: dict[str, Any] = {"partner_id": {"fields": {"display_name": {}}}}
@@ -47,7 +49,8 @@ class MailThreadWeb(models.AbstractModel):
     def chatter_read(self, message_limit: int = CHATTER_MESSAGE_LIMIT) -> dict[str, Any]:
         """The chatter of one saved record::
 
-            {"messages": [newest first, MESSAGE_SPEC fields], "message_count": int,
+            {"messages": [newest first, MESSAGE_SPEC fields (attachment_ids: [{"id",
+                          "name", "mimetype", "file_size"}])], "message_count": int,
              "followers": [{"id", "partner_id": {"id", "display_name"}}],
              "is_follower": bool, "activities": [ACTIVITY_SPEC fields] | None}
 

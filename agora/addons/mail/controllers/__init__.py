@@ -1,0 +1,1 @@
+from agora.addons.mail.controllers import attachment  # noqa: F401
