@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agora.db.url import url_for_database
 from agora.orm.environment import SUPERUSER_ID, Environment
@@ -143,3 +143,37 @@ def pdf_text(pdf: bytes) -> bytes:
         except zlib.error:
             pass
     return b"\n".join(chunks)
+
+
+def installed_database_fixture(modules: list[str], *, demo: bool = False,
+                               prefix: str = "agora_addons", scope: str = "session") -> Any:
+    """A pytest fixture yielding the connection string of ``installed_database(...)``;
+    assign it to the name the tests ask for::
+
+        sale_db = installed_database_fixture(["sale"], prefix="agora_sale")
+    """
+    import pytest
+
+    @pytest.fixture(scope=scope)
+    def database(agora_server_url: str) -> Iterator[str]:
+        with installed_database(agora_server_url, modules, demo=demo, prefix=prefix) as conninfo:
+            yield conninfo
+
+    return database
+
+
+def served_addons_fixture(modules: list[str], *, demo: bool = True,
+                          prefix: str = "agora_served_addons", scope: str = "module") -> Any:
+    """A pytest fixture yielding ``served_addons(...)`` (``name``, ``conninfo``, ``url``,
+    ``run``); assign it to the name the tests ask for::
+
+        contacts_served = served_addons_fixture(["contacts"], prefix="agora_contacts_web")
+    """
+    import pytest
+
+    @pytest.fixture(scope=scope)
+    def served(agora_server_url: str) -> Iterator[SimpleNamespace]:
+        with served_addons(agora_server_url, modules, demo=demo, prefix=prefix) as served:
+            yield served
+
+    return served

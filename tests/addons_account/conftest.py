@@ -1,16 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from agora.testing.addons import installed_database, rolled_back_env
+from agora.testing.addons import installed_database_fixture, rolled_back_env
 
-
-@pytest.fixture(scope="session")
-def account_db(agora_server_url: str) -> Iterator[str]:
-    with installed_database(agora_server_url, ["account"], prefix="agora_account") as conninfo:
-        yield conninfo
+account_db = installed_database_fixture(["account"], prefix="agora_account")
 
 
 @pytest.fixture

@@ -3,20 +3,15 @@ filters, a company's form with its contacts, and a tracked edit saved from the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
 
-from agora.testing.addons import served_addons
+from agora.testing.addons import served_addons_fixture
 from agora.testing.browser import wait_idle, web_login
 
-
-@pytest.fixture(scope="module")
-def contacts_served(agora_server_url: str) -> Iterator[SimpleNamespace]:
-    """contacts with its demo data on a database of its own, served by its own live server."""
-    with served_addons(agora_server_url, ["contacts"], prefix="agora_contacts_web") as served:
-        yield served
+# contacts with its demo data, served by a live server of its own
+contacts_served = served_addons_fixture(["contacts"], prefix="agora_contacts_web")
 
 
 @pytest.fixture

@@ -5,23 +5,19 @@ an activity marked done, and the chatter hidden on a new record. One RPC per loa
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from agora.testing.addons import served_addons
+from agora.testing.addons import served_addons_fixture
 from agora.testing.browser import wait_idle, web_login
 
 CHATTER = ".ag-form-widget-chatter .ag-chatter"
 
 
-@pytest.fixture(scope="module")
-def chatter_served(agora_server_url: str) -> Iterator[SimpleNamespace]:
-    """contacts with its demo data on a database of its own, served by its own live server."""
-    with served_addons(agora_server_url, ["contacts"], prefix="agora_chatter_web") as served:
-        yield served
+# contacts with its demo data, served by a live server of its own
+chatter_served = served_addons_fixture(["contacts"], prefix="agora_chatter_web")
 
 
 @pytest.fixture
@@ -266,3 +262,52 @@ def test_a_form_in_a_dialog_has_no_chatter(web, run):
     assert calls == []
     # the page's own chatter is still there
     assert web.locator(f".ag-form-view > .ag-form {CHATTER}[data-state=ready]").count() == 1
+
+
+def test_attach_a_file_post_it_and_download_it(web, run):
+    partner_id, _name = new_contact(run)
+    open_form(web, run, partner_id)
+    web.click(f"{CHATTER} .ag-chatter-log")
+    web.fill(f"{CHATTER} .ag-chatter-input", "Files attached")
+    content = "héllo from the browser\n<b>not markup</b>\n"
+    files = f"{CHATTER} .ag-chatter-file-input"
+    web.set_input_files(files, [
+        {"name": "notes <1>.txt", "mimeType": "text/plain", "buffer": content.encode()},
+        {"name": "drop-me.txt", "mimeType": "text/plain", "buffer": b"unwanted"}])
+    chosen = f"{CHATTER} .ag-chatter-composer-file"
+    web.wait_for_function("(s) => document.querySelectorAll(s).length === 2", arg=chosen)
+    web.click(f"{chosen}[data-name='drop-me.txt'] .ag-chatter-composer-file-remove")
+    web.wait_for_function("(s) => document.querySelectorAll(s).length === 1", arg=chosen)
+    assert web.locator(f"{chosen} .ag-chatter-attachment-name").inner_text() == "notes <1>.txt"
+    assert web.locator(f"{CHATTER} .ag-chatter-input").input_value() == "Files attached"
+
+    before = rpc_count(web)
+    web.click(f"{CHATTER} .ag-chatter-post")
+    link = f"{CHATTER} .ag-chatter-message.ag-chatter-note .ag-chatter-attachment-link"
+    web.wait_for_selector(link)
+    wait_idle(web)
+    assert rpc_count(web) - before == 3  # ir.attachment create + message_post + chatter_read
+    assert not web.locator(f"{CHATTER} .ag-chatter-composer").count()
+    anchor = web.locator(link)
+    assert anchor.count() == 1
+    assert anchor.inner_text() == "notes <1>.txt"  # a name is text, never markup
+    newest = web.locator(f"{CHATTER} .ag-chatter-message").first
+    assert "Files attached" in newest.inner_text()
+
+    def stored(env):
+        [message] = env["mail.message"].search([("model", "=", "res.partner"),
+                                                 ("res_id", "=", partner_id),
+                                                 ("message_type", "=", "comment")])
+        return [(a.id, a.name, a.res_model, a.res_id, a.raw) for a in message.attachment_ids]
+    [(attachment_id, name, res_model, res_id, raw)] = run(stored)
+    assert (name, res_model, res_id, raw) == ("notes <1>.txt", "res.partner", partner_id,
+                                              content.encode())
+    assert anchor.get_attribute("href") == f"/web/content/{attachment_id}?download=true"
+    fetched = web.evaluate("""async (href) => {
+        const answer = await fetch(href, { credentials: "same-origin" });
+        return { status: answer.status, text: await answer.text(),
+                 disposition: answer.headers.get("Content-Disposition") };
+    }""", anchor.get_attribute("href"))
+    assert fetched["status"] == 200
+    assert fetched["text"] == content
+    assert fetched["disposition"].startswith("attachment;")

@@ -4,20 +4,15 @@ pricelist's rules edited inline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
 
-from agora.testing.addons import served_addons
+from agora.testing.addons import served_addons_fixture
 from agora.testing.browser import wait_idle, web_login
 
-
-@pytest.fixture(scope="module")
-def product_served(agora_server_url: str) -> Iterator[SimpleNamespace]:
-    """product with its demo data on a database of its own, served by its own live server."""
-    with served_addons(agora_server_url, ["product"], prefix="agora_product_web") as served:
-        yield served
+# product with its demo data, served by a live server of its own
+product_served = served_addons_fixture(["product"], prefix="agora_product_web")
 
 
 @pytest.fixture
