@@ -7,12 +7,28 @@
 // `update` after each load of its record (first read, save, button, pager), so the
 // chatter shows what a save or a button logged. Answers of an older load that arrive
 // after a newer one started are dropped (`seq`).
+//
+// Files chosen in the composer are read in the browser (base64) and, on Post, created as
+// `ir.attachment` of the record in ONE `create`, then given to `message_post`: posting
+// with files is create + message_post + chatter_read.
 import { h, replaceContent } from "/web/static/src/core/dom.js";
 import { registerFormWidget } from "/web/static/src/core/registry.js";
 import { session } from "/web/static/src/core/session.js";
-import { renderActivity, renderFollowers, renderMessage } from "./chatter_render.js";
+import { formatFileSize, renderActivity, renderFollowers, renderMessage } from "./chatter_render.js";
 
 const PAGE_SIZE = 30;
+// the server refuses request bodies over 64 MB; base64 makes files a third larger
+const MAX_UPLOAD_BYTES = 40 * 1024 * 1024;
+
+/** A File's content as base64 (no `data:` prefix). */
+export function readAsBase64(file) {
+    return new Promise((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+        reader.onerror = () => reject(reader.error || new Error(`Could not read ${file.name}`));
+        reader.readAsDataURL(file);
+    });
+}
 
 export class Chatter {
     constructor(props) {
@@ -20,7 +36,9 @@ export class Chatter {
         this.limit = PAGE_SIZE;
         this.data = null;
         this.seq = 0;
-        this.composer = null; // null | {mode: "message" | "note", text}
+        // null | {mode: "message" | "note", text, files: [{name, mimetype, size, datas}]}
+        this.composer = null;
+        this.reading = Promise.resolve(); // files being read; Post waits for them
         this.showFollowers = false;
         this.el = h("div", { class: "ag-chatter", dataset: { state: "loading" } });
         this.load();
@@ -89,22 +107,61 @@ export class Chatter {
     // -- actions --------------------------------------------------------------------------
     openComposer(mode) {
         const text = this.composer?.text || "";
-        this.composer = this.composer?.mode === mode ? null : { mode, text };
+        const files = this.composer?.files || [];
+        this.composer = this.composer?.mode === mode ? null : { mode, text, files };
         this.render();
         this.el.querySelector(".ag-chatter-input")?.focus();
     }
 
+    /** Read the chosen files into the composer (they are uploaded only on Post). */
+    addFiles(fileList) {
+        const composer = this.composer;
+        const chosen = [...fileList];
+        this.reading = this.reading.then(async () => {
+            let total = composer.files.reduce((sum, f) => sum + f.size, 0);
+            for (const file of chosen) {
+                if (total + file.size > MAX_UPLOAD_BYTES) {
+                    this.props.env.dialog?.notify(
+                        `${file.name} is too large: at most ${formatFileSize(MAX_UPLOAD_BYTES)} of files per message.`,
+                        { type: "warning" });
+                    continue;
+                }
+                try {
+                    const datas = await readAsBase64(file);
+                    composer.files.push({ name: file.name, mimetype: file.type, size: file.size, datas });
+                    total += file.size;
+                } catch (error) {
+                    this.props.env.dialog?.showError(error);
+                }
+            }
+            if (this.composer === composer) this.render();
+        });
+        return this.reading;
+    }
+
+    removeFile(index) {
+        this.composer.files.splice(index, 1);
+        this.render();
+    }
+
     async post() {
-        const { mode, text } = this.composer || {};
-        if (!text || !text.trim()) {
+        await this.reading;
+        const { mode, text, files = [] } = this.composer || {};
+        if ((!text || !text.trim()) && !files.length) {
             this.props.env.dialog?.notify("Write something first.", { type: "warning" });
             return;
         }
         const { model, resId } = this.props;
-        const done = await this.act(() => this.orm.call(model, "message_post", [[resId]], {
-            body: text, message_type: "comment",
-            subtype_xmlid: mode === "note" ? "mail.mt_note" : "mail.mt_comment",
-        }));
+        const done = await this.act(async () => {
+            const attachmentIds = files.length ? await this.orm.create("ir.attachment", files.map((f) => ({
+                name: f.name, datas: f.datas, res_model: model, res_id: resId,
+                ...(f.mimetype ? { mimetype: f.mimetype } : {}),
+            }))) : [];
+            return this.orm.call(model, "message_post", [[resId]], {
+                body: text || "", message_type: "comment", attachment_ids: attachmentIds,
+                subtype_xmlid: mode === "note" ? "mail.mt_note" : "mail.mt_comment",
+            });
+        });
         if (done) {
             this.composer = null;
             this.render();
@@ -178,11 +235,30 @@ export class Chatter {
             },
         });
         input.value = this.composer.text;
+        const fileInput = h("input", {
+            type: "file", multiple: true, class: "ag-chatter-file-input", hidden: true,
+            onchange: (event) => {
+                const files = event.target.files;
+                if (files?.length) this.addFiles(files);
+                event.target.value = ""; // choosing the same file again fires change again
+            },
+        });
+        const files = this.composer.files;
         return h("div", { class: { "ag-chatter-composer": true, "ag-chatter-composer-note": note } },
             input,
+            files.length ? h("ul", { class: "ag-chatter-composer-files" }, files.map((file, index) =>
+                h("li", { class: "ag-chatter-composer-file", dataset: { name: file.name } },
+                    h("span", { class: "ag-chatter-attachment-name" }, file.name),
+                    h("span", { class: "ag-chatter-attachment-size" }, formatFileSize(file.size)),
+                    h("button", { type: "button", class: "ag-btn ag-chatter-composer-file-remove",
+                        title: `Remove ${file.name}`, "aria-label": `Remove ${file.name}`,
+                        onclick: () => this.removeFile(index) }, "×")))) : null,
             h("div", { class: "ag-chatter-composer-buttons" },
                 h("button", { type: "button", class: "ag-btn ag-btn-primary ag-chatter-post", onclick: () => this.post() },
                     "Post"),
+                fileInput,
+                h("button", { type: "button", class: "ag-btn ag-chatter-attach", title: "Attach files",
+                    onclick: () => fileInput.click() }, "Attach"),
                 h("button", { type: "button", class: "ag-btn ag-chatter-cancel",
                     onclick: () => { this.composer = null; this.render(); } }, "Cancel")));
     }

@@ -36,10 +36,34 @@ function renderTracking(tracking) {
         h("span", { class: "ag-chatter-tracking-new" }, show(trackedValue(tracking, "new"))));
 }
 
+/** "512 B", "2.4 KB", "3.1 MB" (what the chatter shows next to a file's name). */
+export function formatFileSize(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 0) return "";
+    if (bytes < 1024) return `${bytes} B`;
+    const units = ["KB", "MB", "GB"];
+    let size = bytes / 1024;
+    let unit = 0;
+    while (size >= 1024 && unit < units.length - 1) {
+        size /= 1024;
+        unit += 1;
+    }
+    return `${size < 10 ? size.toFixed(1) : Math.round(size)} ${units[unit]}`;
+}
+
+/** A message's files as download links (`/web/content/<id>`, checked by the server). */
+export function renderAttachments(attachments) {
+    return h("ul", { class: "ag-chatter-attachments" }, attachments.map((attachment) =>
+        h("li", { class: "ag-chatter-attachment", dataset: { id: String(attachment.id) } },
+            h("a", { class: "ag-chatter-attachment-link", href: `/web/content/${encodeURIComponent(attachment.id)}?download=true`,
+                download: attachment.name || "", title: attachment.mimetype || "" }, attachment.name || `File ${attachment.id}`),
+            attachment.file_size ? h("span", { class: "ag-chatter-attachment-size" }, formatFileSize(attachment.file_size)) : null)));
+}
+
 export function renderMessage(message) {
     const author = message.author_id ? message.author_id.display_name : message.email_from || "";
     const isNote = message.is_internal && message.message_type === "comment";
     const trackings = message.tracking_value_ids || [];
+    const attachments = message.attachment_ids || [];
     return h("div", {
         class: { "ag-chatter-message": true, "ag-chatter-note": isNote, [`ag-chatter-${message.message_type}`]: true },
         dataset: { id: String(message.id) },
@@ -52,7 +76,8 @@ export function renderMessage(message) {
             isNote ? h("span", { class: "ag-chatter-badge" }, "Note") : null,
             message.subject ? h("span", { class: "ag-chatter-subject" }, message.subject) : null),
         message.body ? serverHtml("div", { class: "ag-chatter-body" }, message.body) : null,
-        trackings.length ? h("ul", { class: "ag-chatter-trackings" }, trackings.map(renderTracking)) : null));
+        trackings.length ? h("ul", { class: "ag-chatter-trackings" }, trackings.map(renderTracking)) : null,
+        attachments.length ? renderAttachments(attachments) : null));
 }
 
 /** "Today", "Tomorrow", "Due in 3 days", "2 days overdue" for an ISO date. */
