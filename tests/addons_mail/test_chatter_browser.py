@@ -311,3 +311,52 @@ def test_attach_a_file_post_it_and_download_it(web, run):
     assert fetched["status"] == 200
     assert fetched["text"] == content
     assert fetched["disposition"].startswith("attachment;")
+
+
+def test_attach_a_file_post_it_and_download_it(web, run):
+    partner_id, _name = new_contact(run)
+    open_form(web, run, partner_id)
+    web.click(f"{CHATTER} .ag-chatter-log")
+    web.fill(f"{CHATTER} .ag-chatter-input", "Files attached")
+    content = "héllo from the browser\n<b>not markup</b>\n"
+    files = f"{CHATTER} .ag-chatter-file-input"
+    web.set_input_files(files, [
+        {"name": "notes <1>.txt", "mimeType": "text/plain", "buffer": content.encode()},
+        {"name": "drop-me.txt", "mimeType": "text/plain", "buffer": b"unwanted"}])
+    chosen = f"{CHATTER} .ag-chatter-composer-file"
+    web.wait_for_function("(s) => document.querySelectorAll(s).length === 2", arg=chosen)
+    web.click(f"{chosen}[data-name='drop-me.txt'] .ag-chatter-composer-file-remove")
+    web.wait_for_function("(s) => document.querySelectorAll(s).length === 1", arg=chosen)
+    assert web.locator(f"{chosen} .ag-chatter-attachment-name").inner_text() == "notes <1>.txt"
+    assert web.locator(f"{CHATTER} .ag-chatter-input").input_value() == "Files attached"
+
+    before = rpc_count(web)
+    web.click(f"{CHATTER} .ag-chatter-post")
+    link = f"{CHATTER} .ag-chatter-message.ag-chatter-note .ag-chatter-attachment-link"
+    web.wait_for_selector(link)
+    wait_idle(web)
+    assert rpc_count(web) - before == 3  # ir.attachment create + message_post + chatter_read
+    assert not web.locator(f"{CHATTER} .ag-chatter-composer").count()
+    anchor = web.locator(link)
+    assert anchor.count() == 1
+    assert anchor.inner_text() == "notes <1>.txt"  # a name is text, never markup
+    newest = web.locator(f"{CHATTER} .ag-chatter-message").first
+    assert "Files attached" in newest.inner_text()
+
+    def stored(env):
+        [message] = env["mail.message"].search([("model", "=", "res.partner"),
+                                                 ("res_id", "=", partner_id),
+                                                 ("message_type", "=", "comment")])
+        return [(a.id, a.name, a.res_model, a.res_id, a.raw) for a in message.attachment_ids]
+    [(attachment_id, name, res_model, res_id, raw)] = run(stored)
+    assert (name, res_model, res_id, raw) == ("notes <1>.txt", "res.partner", partner_id,
+                                              content.encode())
+    assert anchor.get_attribute("href") == f"/web/content/{attachment_id}?download=true"
+    fetched = web.evaluate("""async (href) => {
+        const answer = await fetch(href, { credentials: "same-origin" });
+        return { status: answer.status, text: await answer.text(),
+                 disposition: answer.headers.get("Content-Disposition") };
+    }""", anchor.get_attribute("href"))
+    assert fetched["status"] == 200
+    assert fetched["text"] == content
+    assert fetched["disposition"].startswith("attachment;")
