@@ -10,3 +10,6 @@ def post_init_hook(env) -> None:
 
     for company in env["res.company"].sudo().search([]):
         install_generic_chart(env, company)
+    if env["ir.module.module"].search_count([("name", "=", "base"), ("demo", "=", True)]):
+        from agora.addons.account.demo import load_demo_bills
+        load_demo_bills(env)
