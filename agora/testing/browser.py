@@ -90,3 +90,13 @@ def web_login(page: Any, base_url: str, login: str, password: str,
 def wait_idle(page: Any) -> None:
     """Wait until the client has no RPC in flight."""
     page.wait_for_function("() => !window.__agoraRpc || window.__agoraRpc.pending === 0")
+
+
+def click_for_new_view(page: Any, selector: str) -> None:
+    """Click ``selector`` and wait for the view it opens: a view that did not exist before
+    the click (or a test could act on the old one just before it is replaced), with no
+    RPC in flight."""
+    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
+    page.click(selector)
+    page.wait_for_selector(".ag-view:not([data-stale])")
+    wait_idle(page)

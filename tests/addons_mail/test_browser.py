@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from agora.testing.addons import served_addons_fixture
-from agora.testing.browser import wait_idle, web_login
+from agora.testing.browser import click_for_new_view, wait_idle, web_login
 
 # contacts with its demo data, served by a live server of its own
 contacts_served = served_addons_fixture(["contacts"], prefix="agora_contacts_web")
@@ -25,19 +25,13 @@ def web(agora_page, contacts_served: SimpleNamespace):
     return agora_page
 
 
-def _open(page, selector: str) -> None:
-    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
-    page.click(selector)
-    page.wait_for_selector(".ag-view:not([data-stale])")
-    wait_idle(page)
-
 
 def test_contacts_kanban_list_and_company_filter(web, run):
     companies = run(lambda env: env["res.partner"].search_count([("is_company", "=", True)]))
-    _open(web, ".ag-app-tile:has-text('Contacts')")
+    click_for_new_view(web, ".ag-app-tile:has-text('Contacts')")
     web.wait_for_selector(".ag-kanban-record")
     assert web.locator(".ag-kanban-record:has-text('Azure Interior')").count() >= 1
-    _open(web, ".ag-switch[data-view-type=list]")
+    click_for_new_view(web, ".ag-switch[data-view-type=list]")
     web.wait_for_selector(".ag-data-row")
     web.click(".ag-search-toggle")
     web.click("text=Companies")
@@ -46,9 +40,9 @@ def test_contacts_kanban_list_and_company_filter(web, run):
 
 
 def test_company_form_shows_contacts_and_tracks_an_edit(web, run):
-    _open(web, ".ag-app-tile:has-text('Contacts')")
-    _open(web, ".ag-switch[data-view-type=list]")
-    _open(web, ".ag-data-row:has-text('Nordholz GmbH') >> nth=0")
+    click_for_new_view(web, ".ag-app-tile:has-text('Contacts')")
+    click_for_new_view(web, ".ag-switch[data-view-type=list]")
+    click_for_new_view(web, ".ag-data-row:has-text('Nordholz GmbH') >> nth=0")
     web.wait_for_selector(".ag-form")
     children = run(lambda env: len(env.ref("contacts.partner_nordholz").child_ids))
     rows = web.locator(".ag-field[data-name=child_ids] .ag-data-row")

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from agora.testing.addons import served_addons_fixture
-from agora.testing.browser import wait_idle, web_login
+from agora.testing.browser import click_for_new_view, wait_idle, web_login
 
 # product with its demo data, served by a live server of its own
 product_served = served_addons_fixture(["product"], prefix="agora_product_web")
@@ -26,23 +26,17 @@ def web(agora_page, product_served: SimpleNamespace):
     return agora_page
 
 
-def _open(page, selector: str) -> None:
-    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
-    page.click(selector)
-    page.wait_for_selector(".ag-view:not([data-stale])")
-    wait_idle(page)
-
 
 def test_products_app_kanban_list_and_filters(web, run):
     sellable = run(lambda env: env["product.template"].search_count([("sale_ok", "=", True)]))
     services = run(lambda env: env["product.template"].search_count([("type", "=", "service")]))
-    _open(web, ".ag-app-tile:has-text('Products')")
+    click_for_new_view(web, ".ag-app-tile:has-text('Products')")
     # the action opens on the kanban, "Can be Sold" on by default
     web.wait_for_selector(".ag-kanban-record")
     assert web.locator(".ag-facet").inner_text().find("Can be Sold") >= 0
     assert web.locator(".ag-kanban-record").count() == sellable
     assert web.locator(".ag-kanban-record:has-text('FURN_7800')").count() == 1
-    _open(web, ".ag-switch[data-view-type=list]")
+    click_for_new_view(web, ".ag-switch[data-view-type=list]")
     web.wait_for_selector(".ag-data-row")
     assert web.locator(".ag-data-row:has-text('Office Chair')").count() == 1
     web.click(".ag-search-toggle")
@@ -53,9 +47,9 @@ def test_products_app_kanban_list_and_filters(web, run):
 
 
 def test_pricelist_rules_edited_inline(web, run):
-    _open(web, ".ag-app-tile:has-text('Products')")
-    _open(web, ".ag-navbar-menus >> text=Pricelists")
-    _open(web, ".ag-data-row:has-text('Reseller 10%')")
+    click_for_new_view(web, ".ag-app-tile:has-text('Products')")
+    click_for_new_view(web, ".ag-navbar-menus >> text=Pricelists")
+    click_for_new_view(web, ".ag-data-row:has-text('Reseller 10%')")
     web.wait_for_selector(".ag-form")
     rows = web.locator(".ag-field[data-name=item_ids] .ag-data-row")
     assert rows.count() == 2
@@ -64,8 +58,8 @@ def test_pricelist_rules_edited_inline(web, run):
 
 
 def test_create_a_product_in_the_form(web, run):
-    _open(web, ".ag-app-tile:has-text('Products')")
-    _open(web, ".ag-new")
+    click_for_new_view(web, ".ag-app-tile:has-text('Products')")
+    click_for_new_view(web, ".ag-new")
     web.fill(".ag-field[data-name=name] input", "Browser Bench")
     web.fill(".ag-field[data-name=default_code] input", "WEB-BENCH")
     web.fill(".ag-field[data-name=list_price] input", "249.90")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agora.testing.browser import output_directory, wait_idle, web_login
+from agora.testing.browser import click_for_new_view, output_directory, wait_idle, web_login
 from tests.e2e_chain.conftest import LOGIN, PASSWORD
 
 
@@ -28,14 +28,6 @@ def shots() -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
-
-def click_for_new_view(page, selector: str) -> None:
-    """Click, then wait for a view that did not exist before the click (or the test could
-    act on the view about to be replaced) and for the client to be idle."""
-    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
-    page.click(selector)
-    page.wait_for_selector(".ag-view:not([data-stale])")
-    wait_idle(page)
 
 
 def wait_for_model(page, model: str) -> None:

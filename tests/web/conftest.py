@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agora.testing.browser import web_login
+from agora.testing.browser import click_for_new_view, web_login
 
 RENDER_PROBE = """
 window.__renders = [];
@@ -35,9 +35,3 @@ def open_menu(page, app: str, menu: str) -> None:
     click_for_new_view(page, f".ag-app-tile:has-text('{app}')")
     click_for_new_view(page, f".ag-navbar-menus >> text={menu}")
 
-
-def click_for_new_view(page, selector: str) -> None:
-    page.eval_on_selector_all(".ag-view", "(views) => views.forEach((v) => v.dataset.stale = 1)")
-    page.click(selector)
-    page.wait_for_selector(".ag-view:not([data-stale])")
-    page.wait_for_function("() => window.__agoraRpc.pending === 0")
