@@ -1,6 +1,7 @@
 from agora.addons.base.models import (  # noqa: F401
     ir_actions,
     ir_attachment,
+    ir_attachment_access,
     ir_autovacuum,
     ir_config_parameter,
     ir_cron,
