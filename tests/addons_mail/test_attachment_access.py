@@ -11,7 +11,8 @@ from agora.testing.addons import installed_database, rolled_back_env
 
 @pytest.fixture(scope="module")
 def mail_db(agora_server_url: str) -> Iterator[str]:
-    with installed_database(agora_server_url, ["mail"], prefix="agora_att_access") as conninfo:
+    with installed_database(agora_server_url, ["contacts"],
+                            prefix="agora_att_access") as conninfo:
         yield conninfo
 
 
@@ -72,3 +73,12 @@ def test_changing_needs_write_access_to_the_record(setup):
         user["ir.attachment"].browse(public.id).write({"name": "renamed"})
     with pytest.raises(AccessError):
         user["ir.attachment"].browse(secret.id).unlink()
+
+
+def test_a_message_cannot_carry_a_file_its_author_cannot_read(setup):
+    admin, user, (secret, open_, _orphan, _public) = setup
+    partner = user["res.partner"].browse(open_.res_id)
+    with pytest.raises(AccessError):
+        partner.message_post(body="look", attachment_ids=[secret.id])
+    message = partner.message_post(body="fine", attachment_ids=[open_.id])
+    assert message.attachment_ids.ids == [open_.id]

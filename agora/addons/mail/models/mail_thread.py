@@ -283,6 +283,10 @@ class MailThread(models.AbstractModel):
                   else self._mail_author())
         recipient_ids = _ids_of(partner_ids)
         attachments = _ids_of(attachment_ids)
+        if attachments:
+            # a message may only carry files its author may read (the message is then
+            # shown to its followers, who would see them)
+            self.env["ir.attachment"].browse(attachments).check_access("read")
         values = {
             "model": self._name, "res_id": self.id, "record_name": self.display_name,
             "body": str(body), "subject": subject or False, "message_type": message_type,
