@@ -44,3 +44,18 @@ class Command(enum.IntEnum):
     @classmethod
     def set(cls, ids: list[int]) -> tuple[int, int, list[int]]:
         return (cls.SET, 0, list(ids))
+
+    @classmethod
+    def ids_set_on_new(cls, value: Any) -> list[int] | None:
+        """The ids a many2many ``value`` gives a record that has no link yet (a list of
+        ids, one SET, or nothing), or None when its commands do more than that: code
+        computing from a new record's values before it exists can then tell."""
+        if value is None or value is False:
+            return []
+        if isinstance(value, list | tuple) and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return list(value)
+        if isinstance(value, list | tuple) and len(value) == 1 \
+                and isinstance(value[0], list | tuple) and value[0] and value[0][0] == cls.SET:
+            return list(value[0][2])
+        return None

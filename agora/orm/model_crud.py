@@ -271,10 +271,9 @@ class CrudMixin:
                     if field.name in columns and id_ in pending[field]}
             if kept:
                 pending[field].difference_update(kept)
-                before = transaction.stored_before.get(field)
+                before = transaction.stored_before.get(field, {})
                 for id_ in kept:
-                    if before:
-                        before.pop(id_, None)
+                    before.pop(id_, None)
                 cache[field].update(kept)
         if self._parent_store:
             self._parent_store_compute(records)

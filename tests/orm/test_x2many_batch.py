@@ -60,3 +60,13 @@ def test_links_of_new_records_are_known_without_reading_them_back(env, assert_qu
     assert linked == sorted([tags[2].id, tags[0].id])  # test.tag is ordered by id
     env.invalidate_all()
     assert partner.tag_ids.ids == linked
+
+
+def test_ids_set_on_new_tells_simple_values_from_commands():
+    assert Command.ids_set_on_new(None) == [] and Command.ids_set_on_new(False) == []
+    assert Command.ids_set_on_new([3, 1]) == [3, 1]
+    assert Command.ids_set_on_new([Command.set([2, 5])]) == [2, 5]
+    assert Command.ids_set_on_new([(6, 0, [7])]) == [7]
+    assert Command.ids_set_on_new([Command.link(2)]) is None
+    assert Command.ids_set_on_new([Command.set([1]), Command.link(2)]) is None
+    assert Command.ids_set_on_new([True]) is None

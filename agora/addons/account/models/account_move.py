@@ -103,7 +103,7 @@ class AccountMove(models.Model):
         # the journal's columns come with the search: lines read its default account next
         journal = journals.search_fetch(
             [("type", "=", journal_type), ("company_id", "=", company.id)],
-            [f.name for f in journals._fields.values() if f.column and f.prefetch], limit=1)
+            [f.name for f in journals._prefetch_fields], limit=1)
         return journal.id or False
 
     def _default_currency(self):

@@ -5,7 +5,7 @@ Date, journal, company and the entry's state are stored on each line (reports gr
 filter lines by them without joining); the entry keeps them in step.
 """
 
-from agora import api, exceptions, fields, models
+from agora import Command, api, exceptions, fields, models
 from agora.addons.account.models.account_move import INVOICE_TYPES
 
 #: fields of a line frozen once its entry is posted
@@ -129,7 +129,7 @@ class AccountMoveLine(models.Model):
         if vals.get("display_type", "product") != "product" or not move.is_invoice() \
                 or move.state != "draft" or "price_subtotal" in vals or "balance" in vals:
             return vals
-        tax_ids = _set_ids(vals.get("tax_ids"))
+        tax_ids = Command.ids_set_on_new(vals.get("tax_ids"))
         if tax_ids is None:
             return vals
         values, _result = move._product_line_amounts(
@@ -201,18 +201,6 @@ class AccountMoveLine(models.Model):
             else:
                 line.price_unit = product.lst_price
                 line.tax_ids = product.taxes_id
-
-
-def _set_ids(value) -> list[int] | None:
-    """The ids a many2many value gives a new record, or None when it is not that simple."""
-    if value is None or value is False:
-        return []
-    if isinstance(value, list) and all(isinstance(v, int) for v in value):
-        return list(value)
-    if isinstance(value, list) and all(isinstance(c, list | tuple) and c and c[0] == 6
-                                       for c in value) and len(value) == 1:
-        return list(value[0][2])
-    return None
 
 
 def _normalize_amounts(vals: dict) -> dict:

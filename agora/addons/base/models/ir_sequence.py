@@ -265,7 +265,7 @@ class IrSequence(models.Model):
         # the sequences' columns come with the search: drawing a number is then one
         # more statement
         sequences = self.sudo().search_fetch(
-            domain, [f.name for f in self._fields.values() if f.column and f.prefetch])
+            domain, [f.name for f in self._prefetch_fields])
         if not sequences:
             return False
         sequence = sequences.sorted(lambda s: (not s.company_id, s.id))[:1]

@@ -1,6 +1,6 @@
 """Order lines: what was ordered, at what price and tax, and how much of it is invoiced."""
 
-from agora import api, exceptions, fields, models
+from agora import Command, api, exceptions, fields, models
 
 
 class SaleOrderLine(models.Model):
@@ -101,7 +101,8 @@ class SaleOrderLine(models.Model):
         not in the database yet; by default each line's ``order_id`` is read."""
         tax_ids: dict[int, list[int]] = {}
         for index, vals in enumerate(vals_list):
-            taxes = _set_ids(vals.get("tax_id"))
+            # not given: the product's taxes will be (applied later, in create)
+            taxes = Command.ids_set_on_new(vals["tax_id"]) if "tax_id" in vals else None
             if vals.get("display_type") or taxes is None or "price_subtotal" in vals \
                     or "price_unit" not in vals or not vals.get("order_id"):
                 continue
@@ -178,15 +179,3 @@ class SaleOrderLine(models.Model):
             if line.qty_invoiced != quantity:
                 line.write({"qty_invoiced": quantity})
         self.mapped("order_id")._update_invoice_status()
-
-
-def _set_ids(value) -> list[int] | None:
-    """The ids a many2many value sets on a new record, or None when it is not that simple."""
-    if value is None:
-        return None  # not given: the product's taxes will be
-    if isinstance(value, list) and all(isinstance(v, int) for v in value):
-        return list(value)
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list | tuple) \
-            and value[0][0] == 6:
-        return list(value[0][2])
-    return None
