@@ -107,7 +107,9 @@ class SearchMixin:
                order: str | None = None) -> BaseModel:
         """The records matching ``domain``, ordered by ``order`` (default ``_order``)."""
         self.browse().check_access("read")
-        query = self._search(domain, offset, limit, order)
+        # a caller's False (odoo-client-lib sends it for "none") is the default order;
+        # only internal callers of _search ask for no ORDER BY at all
+        query = self._search(domain, offset, limit, order or None)
         if query.is_empty:
             return self.browse()
         self.env.cr.execute(query.select())
@@ -132,7 +134,7 @@ class SearchMixin:
         """search() that loads the column fields among ``field_names`` in the same query."""
         self.browse().check_access("read")
         fields = self._read_field_list(field_names)
-        query = self._search(domain, offset, limit, order)
+        query = self._search(domain, offset, limit, order or None)  # False: default order
         if query.is_empty:
             return self.browse()
         columns = [f for f in fields if f.column and f.name != "id"

@@ -70,3 +70,13 @@ def test_ids_set_on_new_tells_simple_values_from_commands():
     assert Command.ids_set_on_new([Command.link(2)]) is None
     assert Command.ids_set_on_new([Command.set([1]), Command.link(2)]) is None
     assert Command.ids_set_on_new([True]) is None
+
+
+def test_search_with_order_false_uses_the_default_order(env):
+    # odoo-client-lib sends order=False for "none": Odoo answers in the model's order
+    later, earlier = env["test.partner"].create([{"name": "zz order"}, {"name": "aa order"}])
+    found = env["test.partner"].search([("name", "like", " order")], order=False)
+    assert found.ids == [earlier.id, later.id]
+    fetched = env["test.partner"].search_fetch([("name", "like", " order")], ["name"],
+                                               order=False)
+    assert fetched.ids == [earlier.id, later.id]
