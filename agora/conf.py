@@ -41,6 +41,8 @@ def default_data_dir() -> Path:
 class Settings:
     db_url: str | None = None  # None: start and use the embedded cluster
     replica_urls: list[str] = field(default_factory=list)
+    replica_max_lag: float = 5.0  # seconds; a replica further behind serves no reads
+    replica_retry_after: float = 10.0  # seconds before a failed replica is tried again
     data_dir: Path = field(default_factory=default_data_dir)
     db_name: str = "agora"
     log_queries: bool = False
@@ -79,6 +81,19 @@ def _str_list(value: Any, raw: bool) -> list[str]:
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return [v.strip() for v in value if v.strip()]
     raise TypeError("expected a list of strings (or a comma separated string)")
+
+
+def _seconds(value: Any, raw: bool) -> float:
+    if isinstance(value, bool):
+        raise TypeError("expected a number of seconds")
+    if isinstance(value, str) and raw:
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise TypeError("expected a number of seconds") from None
+    if not isinstance(value, int | float) or value != value or value < 0:
+        raise TypeError("expected a number of seconds >= 0")
+    return float(value)
 
 
 def _path(value: Any, raw: bool) -> Path:
@@ -128,6 +143,8 @@ def _count(minimum: int) -> Callable[[Any, bool], int]:
 _COERCE: dict[str, Callable[[Any, bool], Any]] = {
     "db_url": _opt_str,
     "replica_urls": _str_list,
+    "replica_max_lag": _seconds,
+    "replica_retry_after": _seconds,
     "data_dir": _path,
     "db_name": _name,
     "log_queries": _bool,

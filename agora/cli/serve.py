@@ -62,16 +62,21 @@ def effective_settings(cli: CliContext, **overrides: object) -> Settings:
               help="Cron worker processes beside prefork workers; 0 = no scheduled "
                    "actions (default: the cron_workers setting, 1). With --workers 0, "
                    "any positive value means one cron thread.")
+@click.option("--replica-url", "replica_urls", multiple=True,
+              help="A read replica of the database server (repeat for several); "
+                   "read-only requests go there (default: the replica_urls setting).")
 @click.option("--cron-interval", type=click.FloatRange(min=0.1), default=60.0,
               show_default=True, help="Seconds between two looks for due scheduled actions.")
 @pass_cli
 def serve(cli: CliContext, dbname: str | None, workers: int | None, port: int | None,
-          interface: str | None, cron_workers: int | None, cron_interval: float) -> None:
+          interface: str | None, cron_workers: int | None, replica_urls: tuple[str, ...],
+          cron_interval: float) -> None:
     """Serve the databases of the configured server over HTTP and run their scheduled
     actions, until SIGTERM or Ctrl+C."""
     configure_logging()
     settings = effective_settings(cli, db_name=dbname, workers=workers, http_port=port,
-                                  http_interface=interface, cron_workers=cron_workers)
+                                  http_interface=interface, cron_workers=cron_workers,
+                                  replica_urls=list(replica_urls) or None)
     cron_only = [settings.db_name] if dbname else None
     if settings.workers == 0:
         from agora.service.threaded import serve_threaded

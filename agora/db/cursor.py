@@ -26,9 +26,12 @@ class Cursor:
     psycopg parameters; every statement is counted in ``query_count``."""
 
     def __init__(self, connection: psycopg.Connection, *, readonly: bool = False,
-                 log_queries: bool = False, dbname: str | None = None) -> None:
+                 log_queries: bool = False, dbname: str | None = None,
+                 on_replica: bool = False) -> None:
         self.connection = connection
         self.readonly = readonly
+        #: connected to a read replica (whose data may trail the primary's a little)
+        self.on_replica = on_replica
         self.dbname = dbname or connection.info.dbname
         self.log_queries = log_queries
         self.query_count = 0

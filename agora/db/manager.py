@@ -14,7 +14,7 @@ from typing import TypeVar
 import psycopg
 
 from agora.db.cursor import Cursor
-from agora.db.pool import DatabasePools
+from agora.db.pool import DatabasePools, UnitOutcome
 from agora.db.transaction import run_in_transaction
 from agora.db.url import list_databases, url_for_database, validate_dbname
 
@@ -30,9 +30,12 @@ class Databases:
     database gets its own :class:`DatabasePools` (primary and replicas)."""
 
     def __init__(self, server_url: str, replica_urls: list[str] | None = None, *,
-                 pool_min: int = 1, pool_max: int = 10, log_queries: bool = False) -> None:
+                 pool_min: int = 1, pool_max: int = 10, log_queries: bool = False,
+                 replica_max_lag: float = 5.0, replica_retry_after: float = 10.0) -> None:
         self.server_url = server_url
         self.replica_urls = list(replica_urls or ())
+        self.replica_max_lag = replica_max_lag
+        self.replica_retry_after = replica_retry_after
         self.pool_min = pool_min
         self.pool_max = pool_max
         self.log_queries = log_queries
@@ -91,15 +94,19 @@ class Databases:
                     url_for_database(self.server_url, dbname),
                     [url_for_database(url, dbname) for url in self.replica_urls],
                     min_size=min(self.pool_min, self.pool_max), max_size=self.pool_max,
-                    log_queries=self.log_queries)
+                    log_queries=self.log_queries, replica_max_lag=self.replica_max_lag,
+                    replica_retry_after=self.replica_retry_after)
                 self._pools[dbname] = pools
         return pools
 
-    def run(self, dbname: str, work: Callable[[Cursor], T], *, readonly: bool = False) -> T:
+    def run(self, dbname: str, work: Callable[[Cursor], T], *, readonly: bool = False,
+            min_lsn: int = 0, outcome: UnitOutcome | None = None) -> T:
         """``work(cr)`` in one transaction on ``dbname`` (a database with Agora
-        installed, else UnknownDatabaseError), replayed on conflicts."""
+        installed, else UnknownDatabaseError), replayed on conflicts; a read-only unit
+        may run on a replica that has replayed ``min_lsn`` (see run_in_transaction)."""
         self.check_served(dbname)
-        return run_in_transaction(self.pools(dbname), work, readonly=readonly)
+        return run_in_transaction(self.pools(dbname), work, readonly=readonly,
+                                  min_lsn=min_lsn, outcome=outcome)
 
     def forget(self, dbname: str) -> None:
         """Close the pools of a database (before it is dropped)."""

@@ -15,10 +15,19 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEnti
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
+from agora import metrics
 from agora.db.cursor import Cursor, query_counter
 from agora.db.manager import Databases, UnknownDatabaseError
+from agora.db.pool import UnitOutcome
 from agora.http.errors import http_error_response, json_response
 from agora.http.jsonrpc import JsonRpcError, error_envelope, parse_request, result_envelope
+from agora.http.last_writes import (
+    WAL_COOKIE,
+    WAL_COOKIE_LIFETIME,
+    LastWrites,
+    parse_wal_cookie,
+    wal_cookie_value,
+)
 from agora.http.request import SESSION_COOKIE, HttpRequest, SessionExpired
 from agora.http.routing import Controller, RouteInfo, collect_routes
 from agora.http.sessions import DEFAULT_LIFETIME, Session, SessionStore
@@ -62,6 +71,7 @@ class Application:
         self.default_db = default_db
         self.proxy_mode = proxy_mode
         self.list_db = list_db
+        self.last_writes = LastWrites()
         routes = collect_routes(list(controllers if controllers is not None
                                      else Controller.subclasses))
         self.endpoints: dict[str, tuple[RouteInfo, Any, Controller]] = {}
@@ -85,7 +95,7 @@ class Application:
              if hasattr(controller, "handle_error")}, key=lambda item: -len(item[0]))
 
     def run_as_superuser(self, db: str, work: Callable[[Environment], T], *,
-                         readonly: bool = False) -> T:
+                         readonly: bool = False, client_key: str | None = None) -> T:
         """``work(env)`` with a superuser environment on ``db``, in one transaction
         (replayed on conflicts), the registry loaded or refreshed as needed."""
         if self.databases is None:
@@ -94,7 +104,27 @@ class Application:
 
         def unit(cr: Cursor) -> T:
             return work(Environment(cr, SUPERUSER_ID, {}, registry=registry_for(cr)))
-        return self.databases.run(db, unit, readonly=readonly)
+        return self.run_unit(db, unit, readonly=readonly, client_key=client_key)
+
+    def run_unit(self, db: str, work: Callable[[Cursor], T], *, readonly: bool = False,
+                 client_key: str | None = None, request: HttpRequest | None = None) -> T:
+        """``work(cr)`` in one transaction on ``db``: a read-only unit on a replica that
+        has replayed the caller's last write (``client_key``, and the request's WAL
+        cookie), a write unit on the primary, remembering where its commit reached."""
+        assert self.databases is not None
+        min_lsn = self.last_writes.get(client_key)
+        if request is not None:
+            min_lsn = max(min_lsn, parse_wal_cookie(request.cookies.get(WAL_COOKIE)))
+        outcome = UnitOutcome()
+        try:
+            return self.databases.run(db, work, readonly=readonly, min_lsn=min_lsn,
+                                      outcome=outcome)
+        finally:
+            if outcome.commit_lsn is not None:
+                self.last_writes.note(client_key, outcome.commit_lsn)
+                if request is not None:
+                    request.wal_lsn = outcome.commit_lsn
+                    self.last_writes.note(_session_key(request), outcome.commit_lsn)
 
     def served_databases(self) -> list[str]:
         """The databases this server serves (``db.list``, ``/web/database/list``)."""
@@ -112,20 +142,25 @@ class Application:
             response = self.dispatch(request)
         finally:
             query_counter.reset(token)
+        elapsed = time.perf_counter() - start
         _request_logger.info("%s %s %s %.1fms %dq", request.method, request.path,
-                             response.status_code, (time.perf_counter() - start) * 1000,
-                             counter[0])
+                             response.status_code, elapsed * 1000, counter[0])
+        metrics.record_request(request.method, request.route_label, response.status_code,
+                               elapsed, counter[0])
         return response(environ, start_response)
 
     def dispatch(self, request: HttpRequest) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
-            endpoint, arguments = adapter.match()
+            rule, arguments = adapter.match(return_rule=True)
         except HTTPException as exc:
             for prefix, controller in self.error_prefixes:
                 if request.path.startswith(prefix):
                     return controller.handle_error(request, exc)
             return exc.get_response()
+        endpoint = rule.endpoint
+        request.route_label = rule.rule
+        request.route_arguments = arguments
         info, handler, controller = self.endpoints[endpoint]
         request.addon = self.endpoint_addons.get(endpoint)
         if info.type == "json":
@@ -150,6 +185,7 @@ class Application:
         request_id = None
         try:
             request_id, params = parse_request(request.get_data(cache=True))
+            request.params = params
             result = self._run(request, info, lambda: to_wire(
                 handler(request, params, **arguments), none=None))
             payload = result_envelope(request_id, result)
@@ -197,10 +233,22 @@ class Application:
                                                                 registry=registry)
             self._check_csrf(request, info)  # after authentication: 401 before 400
             return call()
+        request.db = db
+        readonly = info.readonly(request) if callable(info.readonly) else info.readonly
         try:
-            return self.databases.run(db, work, readonly=info.readonly)
+            return self.run_unit(db, work, readonly=bool(readonly),
+                                 client_key=self._client_key(request), request=request)
         finally:
             request.env = None
+
+    def _client_key(self, request: HttpRequest) -> str | None:
+        """Whom read-your-writes follows for this request: its session, else its API
+        key (the session is also followed by cookie, across processes)."""
+        session_key = _session_key(request)
+        if session_key is not None:
+            return session_key
+        token = self._bearer_token(request)
+        return f"key:{token}" if token is not None else None
 
     def _bearer_token(self, request: HttpRequest) -> str | None:
         header = request.headers.get("Authorization", "")
@@ -258,12 +306,24 @@ class Application:
             raise BadRequest("Session expired (invalid CSRF token)")
 
     def _send_session_cookie(self, request: HttpRequest, response: Response) -> None:
+        if request.wal_lsn and (request.session_cookie or isinstance(request.new_session,
+                                                                     Session)):
+            response.set_cookie(WAL_COOKIE, wal_cookie_value(request.wal_lsn),
+                                max_age=WAL_COOKIE_LIFETIME, httponly=True,
+                                secure=request.is_secure_transport, samesite="Lax")
         if isinstance(request.new_session, Session):
             response.set_cookie(SESSION_COOKIE, request.new_session.cookie_value,
                                 max_age=self.sessions.lifetime, httponly=True,
                                 secure=request.is_secure_transport, samesite="Lax")
         elif request.new_session is False:
             response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="Lax")
+
+
+def _session_key(request: HttpRequest) -> str | None:
+    if isinstance(request.new_session, Session):
+        return f"session:{request.new_session.token}"
+    cookie = request.session_cookie
+    return f"session:{cookie[0]}" if cookie is not None else None
 
 
 def _addon_of(controller_class: type) -> str | None:

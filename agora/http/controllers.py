@@ -6,6 +6,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from agora import metrics
 from agora.http.routing import Controller, route
 
 #: What Odoo clients switch their code paths on (see API_SURFACE.md).
@@ -25,3 +26,9 @@ class ServerInfo(Controller):
     @route("/web/webclient/version_info", type="json", auth="none")
     def version_info(self, request: Request, params: dict[str, Any]) -> dict[str, Any]:
         return dict(VERSION_INFO)
+
+    @route("/metrics", methods=["GET"], auth="none")
+    def metrics(self, request: Request) -> Response:
+        """Prometheus text format: requests, latency, queries, primary/replica split,
+        retries, pool usage (of every worker process under prefork)."""
+        return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE)

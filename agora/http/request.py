@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.wrappers import Request
 
@@ -38,6 +38,13 @@ class HttpRequest(Request):
     new_session: Session | bool | None = None
     #: the addon whose controller serves this request (None: the framework's own)
     addon: str | None = None
+    #: the matched URL rule (a metrics label: bounded, unlike paths) and its arguments
+    route_label: str = "unmatched"
+    route_arguments: dict[str, Any] | None = None
+    #: a JSON route's parameters (for ``readonly`` callables)
+    params: dict[str, Any] | None = None
+    #: the primary's WAL position after this request's write (read-your-writes cookie)
+    wal_lsn: int | None = None
 
     @property
     def session_cookie(self) -> tuple[str, str] | None:

@@ -17,13 +17,18 @@ class RouteInfo:
     auth: str
     methods: tuple[str, ...] | None
     csrf: bool
-    readonly: bool
+    #: True: a read-only unit (may run on a replica); a callable decides per request
+    #: (``readonly(request) -> bool``, called with ``request.db`` and, for JSON routes,
+    #: ``request.params`` set)
+    readonly: bool | Callable[[Any], bool]
 
 
 def route(path: str | list[str], *, type: str = "http", auth: str = "user",
           methods: list[str] | None = None, csrf: bool | None = None,
-          readonly: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Expose a controller method at ``path`` (Werkzeug rule syntax)."""
+          readonly: bool | Callable[[Any], bool] = False,
+          ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Expose a controller method at ``path`` (Werkzeug rule syntax). ``readonly``: the
+    route never writes, so it may be served by a read replica (see RouteInfo)."""
     if type not in ROUTE_TYPES:
         raise ValueError(f"route type must be one of {ROUTE_TYPES}, not {type!r}")
     if auth not in AUTH_MODES:

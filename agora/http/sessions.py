@@ -106,6 +106,11 @@ class SessionStore:
     def ensure_table(self, cr: Cursor) -> None:
         if cr.dbname in self._ready:
             return
+        if cr.readonly:  # a replica cannot run DDL: look first (once per process)
+            cr.execute(SQL("SELECT to_regclass('http_session') IS NOT NULL"))
+            if cr.fetchone()[0]:
+                self._ready.add(cr.dbname)
+                return
         with self._lock:
             for statement in _DDL.split(";"):
                 cr.execute(SQL(statement.strip()))

@@ -21,14 +21,22 @@ def registry_for(cr: Cursor) -> Registry:
     dbname = cr.dbname
     value, cr.cache_signal = signal.current_values(cr)
     registry = Registry.registries.get(dbname)
-    if registry is not None and _seen.get(dbname) == value:
+    if registry is not None and _is_current(cr, value):
         return registry
     with _lock:
         registry = Registry.registries.get(dbname)
-        if registry is None or _seen.get(dbname) != value:
+        if registry is None or not _is_current(cr, value):
             registry = load_registry(cr, dbname)
             _seen[dbname] = value
     return registry
+
+
+def _is_current(cr: Cursor, value: int) -> bool:
+    """Whether the registry loaded under the signal value last seen serves ``value``. A
+    replica may not have replayed a module change this process already loaded: its
+    older value keeps the newer registry (reloading would flip between the two)."""
+    seen = _seen.get(cr.dbname)
+    return seen == value or (cr.on_replica and seen is not None and value < seen)
 
 
 def note_current(cr: Cursor) -> None:

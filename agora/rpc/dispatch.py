@@ -15,6 +15,7 @@ from typing import Any
 from agora.orm.environment import Environment
 from agora.orm.exceptions import AccessError
 from agora.orm.models import BaseModel
+from agora.orm.registry import Registry
 from agora.rpc.errors import InvalidArgumentsError, UnknownMethodError, UnknownModelError
 
 #: Public names of the recordset API that must not be reachable remotely: they switch
@@ -35,8 +36,25 @@ READONLY_METHODS = frozenset({
 })
 
 
-def is_readonly(method: Any) -> bool:
-    return method in READONLY_METHODS
+def is_readonly(method: Any, model: Any = None, db: str | None = None) -> bool:
+    """Whether a remote call of ``model.method`` may run on a read replica: a method of
+    the list above, or one decorated ``@api.readonly`` in the database's registry as this
+    process knows it. A wrong guess costs only time: a read-only unit that writes is
+    re-run on the primary."""
+    if not isinstance(method, str):
+        return False
+    if method in READONLY_METHODS:
+        return True
+    if not isinstance(model, str) or db is None:
+        return False
+    registry = Registry.registries.get(db)
+    model_class = registry.models.get(model) if registry is not None else None
+    if model_class is None:
+        return False
+    function = inspect.getattr_static(model_class, method, None)
+    if isinstance(function, classmethod | staticmethod):
+        function = function.__func__
+    return bool(getattr(function, "_readonly", False))
 
 
 def check_method_name(model: BaseModel, name: str) -> Any:

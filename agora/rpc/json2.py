@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from agora.http.request import HttpRequest
 from agora.http.routing import route
 from agora.orm.environment import Environment
-from agora.rpc.dispatch import check_method_name
+from agora.rpc.dispatch import check_method_name, is_readonly
 from agora.rpc.errors import InvalidArgumentsError, UnknownModelError
 from agora.rpc.marshal import to_wire
 from agora.rpc.rest_errors import ApiController, check_session_request, json_object, json_reply
@@ -69,7 +69,10 @@ def call_json2(env: Environment, model_name: str, method: str, ids: Any,
 
 
 class Json2Routes(ApiController):
-    @route("/json/2/<model>/<method>", methods=["POST"], auth="bearer", csrf=False)
+    @route("/json/2/<model>/<method>", methods=["POST"], auth="bearer", csrf=False,
+           readonly=lambda request: is_readonly(
+               (request.route_arguments or {}).get("method"),
+               (request.route_arguments or {}).get("model"), request.db))
     def call(self, request: HttpRequest, model: str, method: str) -> Response:
         check_session_request(request)
         arguments = json_object(request)

@@ -10,7 +10,7 @@ from agora.http.login import close_session, open_session, session_info
 from agora.http.request import HttpRequest
 from agora.http.routing import Controller, route
 from agora.orm.exceptions import AccessDenied
-from agora.rpc.dispatch import call_kw
+from agora.rpc.dispatch import call_kw, is_readonly
 from agora.rpc.errors import InvalidArgumentsError
 
 
@@ -61,7 +61,9 @@ class WebSessionRoutes(Controller):
 
 class DatasetRoutes(Controller):
     @route(["/web/dataset/call_kw", "/web/dataset/call_kw/<path:path>"], type="json",
-           auth="user")
+           auth="user", readonly=lambda request: is_readonly(
+               (request.params or {}).get("method"), (request.params or {}).get("model"),
+               request.db))
     def call_kw(self, request: HttpRequest, params: dict[str, Any], path: str = "") -> Any:
         return call_kw(request.env, params.get("model"), params.get("method"),
                        params.get("args") or [], params.get("kwargs") or {}, ids_only=False)

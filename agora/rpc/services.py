@@ -66,8 +66,10 @@ class RpcServices:
         return handler(args if isinstance(args, list | tuple) else [args])
 
     # -- common -----------------------------------------------------------------------------
-    def _run(self, db: str, work: Callable[[Environment], Any], readonly: bool = False) -> Any:
-        return self.app.run_as_superuser(_dbname(db), work, readonly=readonly)
+    def _run(self, db: str, work: Callable[[Environment], Any], readonly: bool = False,
+             client_key: str | None = None) -> Any:
+        return self.app.run_as_superuser(_dbname(db), work, readonly=readonly,
+                                         client_key=client_key)
 
     def login(self, args: list[Any]) -> int | bool:
         """uid, or False for wrong credentials (never an error)."""
@@ -114,4 +116,8 @@ class RpcServices:
             user_id = self.app.credentials.check_uid_password(env, uid, password)
             return call_kw(env(user=user_id, su=False), model, method, args, kwargs,
                            ids_only=False)
-        return self._run(db, work, readonly=is_readonly(method))
+        # Read-your-writes follows a uid/password caller per database and user (such
+        # clients keep no cookie): within this process.
+        client_key = f"uid:{db}:{uid}" if isinstance(uid, int) else None
+        return self._run(db, work, readonly=is_readonly(method, model, _dbname(db)),
+                         client_key=client_key)

@@ -113,8 +113,9 @@ def cron_databases(settings: Settings) -> Databases:
     a small maximum, since a worker runs one job at a time."""
     from agora.db.url import resolve_db_url
 
-    return Databases(resolve_db_url(settings), settings.replica_urls, pool_min=0,
-                     pool_max=2, log_queries=settings.log_queries)
+    # Jobs write: they need no replica.
+    return Databases(resolve_db_url(settings), pool_min=0, pool_max=2,
+                     log_queries=settings.log_queries)
 
 
 def run_cron_process(settings: Settings, *, only: Iterable[str] | None = None,

@@ -20,15 +20,19 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
+from agora import metrics
 from agora.conf import Settings
 from agora.service.cron_worker import DEFAULT_INTERVAL
 
@@ -56,6 +60,29 @@ def _post_worker_init(worker: Any) -> None:
     from agora.service.warmup import warm_up
 
     warm_up(worker.wsgi)
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    metrics.process_exited(worker.pid)
+
+
+@contextmanager
+def shared_metrics_directory() -> Iterator[None]:
+    """Give the worker processes a directory to pool their metrics in (``/metrics`` in
+    any worker sums them), unless one is configured; removed when the server stops."""
+    if os.environ.get(metrics.MULTIPROC_ENV):
+        yield
+        return
+    if "prometheus_client" in sys.modules:
+        _logger.warning("prometheus_client was imported before the workers' metrics "
+                        "directory was set: /metrics shows one worker at a time")
+    directory = tempfile.mkdtemp(prefix="agora-metrics-")
+    os.environ[metrics.MULTIPROC_ENV] = directory
+    try:
+        yield
+    finally:
+        os.environ.pop(metrics.MULTIPROC_ENV, None)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class PreforkServer(BaseApplication):
@@ -96,6 +123,7 @@ class PreforkServer(BaseApplication):
             # and a fixed path shared by every server of the user (gunicorn >= 24).
             "control_socket_disable": True,
             "post_worker_init": _post_worker_init,
+            "child_exit": _child_exit,
         }
         for key, value in options.items():
             if key in self.cfg.settings:  # older gunicorn versions lack some settings
@@ -109,7 +137,8 @@ class PreforkServer(BaseApplication):
 
     def run(self) -> None:
         try:
-            AgoraArbiter(self).run()
+            with shared_metrics_directory():
+                AgoraArbiter(self).run()
         except RuntimeError as exc:
             print(f"\nError: {exc}\n", file=sys.stderr)
             sys.exit(1)
@@ -140,6 +169,7 @@ class AgoraArbiter(Arbiter):
                 continue
             if pid is not None:
                 self.log.warning("cron worker %s exited; restarting it", pid)
+                metrics.process_exited(pid)
                 del self.cron_pids[slot]
                 self.cron_next_spawn[slot] = time.monotonic() + CRON_RESPAWN_DELAY
             if time.monotonic() >= self.cron_next_spawn.get(slot, 0.0):

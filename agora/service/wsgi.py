@@ -50,7 +50,9 @@ def load_addon_controllers() -> None:
 def databases_from_settings(settings: Settings) -> Databases:
     return Databases(resolve_db_url(settings), settings.replica_urls,
                      pool_min=settings.pool_min, pool_max=settings.pool_max,
-                     log_queries=settings.log_queries)
+                     log_queries=settings.log_queries,
+                     replica_max_lag=settings.replica_max_lag,
+                     replica_retry_after=settings.replica_retry_after)
 
 
 def build_application(settings: Settings, databases: Databases | None = None) -> Application:

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from agora.db.cursor import Cursor
-from agora.db.pool import DatabasePools
+from agora.db.pool import DatabasePools, UnitOutcome
 from agora.db.sql import SQL, check_identifier
 from agora.db.transaction import TransactionRetryExhausted, run_in_transaction
 from agora.testing.concurrency import run_concurrently
@@ -122,20 +122,49 @@ def test_retries_are_bounded(pools):
     assert len(calls) == 3
 
 
-def test_readonly_cursors_use_a_replica_pool_when_configured(agora_database):
-    # The "replica" is the same server here: what is checked is the choice of pool.
+def test_a_configured_server_that_is_no_standby_serves_no_reads(agora_database):
+    # The same server named as its own "replica": it answers, but is not in recovery,
+    # so it could trail nothing and diverge from anything; reads stay on the primary.
     pools = DatabasePools(agora_database[1], [agora_database[1]], min_size=0, max_size=2)
+    outcome = UnitOutcome()
     try:
-        assert pools.pool_for(readonly=True) is pools.replicas[0]
-        assert pools.pool_for(readonly=False) is pools.primary
-        with pools.cursor(readonly=True) as cr:
-            assert cr.readonly
+        with pools.cursor(readonly=True, outcome=outcome) as cr:
+            assert cr.readonly and not cr.on_replica
             cr.execute("SELECT 1")
             assert cr.fetchone() == (1,)
+        assert outcome.server == "primary"
+        assert not pools.router.replicas[0].standby
+        assert pools.router.candidates() == []  # not tried again before retry_after
     finally:
         pools.close()
-    alone = DatabasePools(agora_database[1], min_size=0, max_size=1)
+
+
+def test_a_readonly_unit_that_writes_is_rerun_as_a_write_unit(agora_database):
+    # Read-only units run READ ONLY on the primary too, so a unit wrongly marked
+    # read-only fails (25006) the same way everywhere, and is replayed as a write.
+    pools = DatabasePools(agora_database[1], min_size=0, max_size=2)
+    calls: list[bool] = []
+
+    def work(cr):
+        calls.append(cr.readonly)
+        cr.execute("CREATE TABLE IF NOT EXISTS ro_retry_probe (n int)")
+        cr.execute("INSERT INTO ro_retry_probe VALUES (1) RETURNING n")
+        return cr.fetchone()[0]
+
+    outcome = UnitOutcome()
     try:
-        assert alone.pool_for(readonly=True) is alone.primary
+        assert run_in_transaction(pools, work, readonly=True, outcome=outcome) == 1
+        assert calls == [True, False]
+        assert outcome.retries == ["readonly_write"] and outcome.server == "primary"
+        with pools.cursor() as cr:
+            cr.execute("SELECT count(*) FROM ro_retry_probe")
+            assert cr.fetchone() == (1,)  # written once: the failed try left nothing
+        with pools.cursor(readonly=True) as cr:
+            cr.execute("SHOW transaction_read_only")
+            assert cr.fetchone() == ("on",)
+        with pools.cursor() as cr:  # the pooled connection is writable again
+            cr.execute("SHOW transaction_read_only")
+            assert cr.fetchone() == ("off",)
+            cr.execute("DROP TABLE ro_retry_probe")
     finally:
-        alone.close()
+        pools.close()
