@@ -21,6 +21,13 @@ _logger = logging.getLogger("agora.sql")
 query_counter: ContextVar[list[int] | None] = ContextVar("agora_query_counter", default=None)
 
 
+def count_statement() -> None:
+    """Count one statement run outside a Cursor (routing checks) in the request's total."""
+    counter = query_counter.get()
+    if counter is not None:
+        counter[0] += 1
+
+
 class Cursor:
     """One transaction's cursor. ``execute`` takes an :class:`SQL` or a code string with
     psycopg parameters; every statement is counted in ``query_count``."""
@@ -56,9 +63,7 @@ class Cursor:
         else:
             code = query
         self.query_count += 1
-        counter = query_counter.get()
-        if counter is not None:
-            counter[0] += 1
+        count_statement()
         if self.query_log is not None:
             self.query_log.append((code, tuple(params or ())))
         if self.log_queries:

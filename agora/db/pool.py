@@ -20,7 +20,7 @@ from psycopg.types.numeric import FloatLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from agora import metrics
-from agora.db.cursor import Cursor
+from agora.db.cursor import Cursor, count_statement
 from agora.db.replicas import PRIMARY_LSN_QUERY, ReplicaRouter, ReplicaState, lsn_to_int
 
 _logger = logging.getLogger(__name__)
@@ -154,6 +154,7 @@ class DatabasePools:
         try:
             connection.autocommit = True
             try:
+                count_statement()
                 row = connection.execute(PRIMARY_LSN_QUERY).fetchone()
             finally:
                 connection.autocommit = False

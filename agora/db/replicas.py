@@ -29,6 +29,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from agora import metrics
+from agora.db.cursor import count_statement
 
 _logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class ReplicaRouter:
         everything the position covers)."""
         connection.autocommit = True
         try:
+            count_statement()
             row = connection.execute(STATUS_QUERY).fetchone()
         finally:
             if not connection.closed:

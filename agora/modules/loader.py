@@ -216,11 +216,14 @@ def _remove_stale_records(env: Environment, module: str, before: dict[str, tuple
     _delete_xmlid_records(env, module, stale)
 
 
-def _delete_xmlid_records(env: Environment, module: str,
-                          entries: list[tuple[str, str, int]]) -> None:
+def _delete_xmlid_records(env: Environment, module: str, entries: list[tuple[str, str, int]],
+                          dropped: frozenset[str] = frozenset()) -> None:
+    """Unlink the records of ``entries`` and their external ids. Records of ``dropped``
+    models are left to the drop of their table: unlinking them one by one would fail on
+    the user's records of the same models that still point at them."""
     data = env["ir.model.data"]
     for name, model, res_id in reversed(entries):
-        if model in env:
+        if model in env and model not in dropped:
             record = env[model].browse(res_id).exists()
             if record:
                 record.unlink()
@@ -244,6 +247,8 @@ def uninstall_modules(cr: Cursor, names: Iterable[str], *,
     remaining = [n for n in installed if n not in removed]
     old_registry = Registry.registries.get(cr.dbname) or build_registry(
         cr.dbname, installed, manifests)
+    new_registry = build_registry(cr.dbname, remaining, manifests)
+    dropped = frozenset(old_registry.models) - frozenset(new_registry.models)
     env = _env(cr, old_registry)
     order = [n for n in graph.load_order(installed, manifests) if n in removed]
     for index, name in enumerate(reversed(order), start=1):
@@ -251,9 +256,9 @@ def uninstall_modules(cr: Cursor, names: Iterable[str], *,
         manifest = manifests[name]
         _call_hook(manifest, manifest.uninstall_hook, env)
         xmlids = env["ir.model.data"]._module_xmlids(name)
-        _delete_xmlid_records(env, name, [(n, m, r) for n, (m, r, _u) in xmlids.items()])
+        _delete_xmlid_records(env, name, [(n, m, r) for n, (m, r, _u) in xmlids.items()],
+                              dropped)
     env.flush_all()
-    new_registry = build_registry(cr.dbname, remaining, manifests)
     with immediate_constraints(cr):
         _drop_schema(cr, old_registry, new_registry)
     new_registry.sync_schema(cr)

@@ -36,7 +36,8 @@ PREFIX = "/api/v1"
 
 
 class RestRoutes(ApiController):
-    @route(f"{PREFIX}/openapi.json", methods=["GET"], auth="bearer", csrf=False)
+    @route(f"{PREFIX}/openapi.json", methods=["GET"], auth="bearer", csrf=False,
+           readonly=True)
     def openapi(self, request: HttpRequest) -> Response:
         server = request.host_url.rstrip("/") + PREFIX
         return json_reply(openapi_document(request.env, server))

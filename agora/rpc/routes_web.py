@@ -33,11 +33,11 @@ class WebSessionRoutes(Controller):
         db, login = _text(params, "db"), _text(params, "login")
         return open_session(request, db, login, params.get("password"))[1]
 
-    @route("/web/session/get_session_info", type="json", auth="user")
+    @route("/web/session/get_session_info", type="json", auth="user", readonly=True)
     def get_session_info(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
         return session_info(request.env, request.session)
 
-    @route("/web/session/check", type="json", auth="user")
+    @route("/web/session/check", type="json", auth="user", readonly=True)
     def check(self, request: HttpRequest, params: dict[str, Any]) -> None:
         return None
 

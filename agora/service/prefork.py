@@ -78,11 +78,15 @@ def shared_metrics_directory() -> Iterator[None]:
                         "directory was set: /metrics shows one worker at a time")
     directory = tempfile.mkdtemp(prefix="agora-metrics-")
     os.environ[metrics.MULTIPROC_ENV] = directory
+    master = os.getpid()
     try:
         yield
     finally:
-        os.environ.pop(metrics.MULTIPROC_ENV, None)
-        shutil.rmtree(directory, ignore_errors=True)
+        # A worker leaving (sys.exit) unwinds this same stack, copied by the fork: only
+        # the master may remove the directory the others still write to.
+        if os.getpid() == master:
+            os.environ.pop(metrics.MULTIPROC_ENV, None)
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 class PreforkServer(BaseApplication):

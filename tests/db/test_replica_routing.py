@@ -7,6 +7,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from agora.db.cursor import query_counter
 from agora.db.pool import DatabasePools, UnitOutcome
 from agora.db.replicas import lsn_to_int
 from agora.db.transaction import run_in_transaction
@@ -166,3 +167,29 @@ def test_with_remote_apply_the_replica_shows_a_commit_at_once(tmp_path):
                 assert outcome.server == "replica"
         finally:
             pools.close()
+
+
+def test_routing_costs_one_statement_per_write_and_none_per_read(pair, pools):
+    """Query counts of the hot path: a read on a replica checked recently runs only its
+    own statements; a write adds one (the primary's WAL position, for read-your-writes);
+    a read needing a newer position than last seen adds one check."""
+    pools.router.check_interval = 60  # the first read checks; the next ones trust it
+    counter = [0]
+    token = query_counter.set(counter)
+    try:
+        run_in_transaction(pools, _where, readonly=True)
+        counter[0] = 0
+        assert run_in_transaction(pools, _where, readonly=True)[0] is True
+        assert counter[0] == 1
+        counter[0] = 0
+        write = UnitOutcome()
+        run_in_transaction(pools, _insert("counted"), outcome=write)
+        assert counter[0] == 2
+        counter[0] = 0
+        pair.wait_replayed()
+        outcome = UnitOutcome()
+        run_in_transaction(pools, lambda cr: _count(cr, "counted"), readonly=True,
+                           min_lsn=write.commit_lsn, outcome=outcome)
+        assert outcome.server == "replica" and counter[0] == 2
+    finally:
+        query_counter.reset(token)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import signal
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from tests.service.serving import (
     REQUEST_LINE,
@@ -66,3 +68,33 @@ def _exists(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def _xmlrpc_requests(server: ServeProcess) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = requests.get(f"{server.url}/metrics", timeout=10).text
+    return sum(sample.value for family in text_string_to_metric_families(text)
+               for sample in family.samples
+               if sample.name == "agora_http_requests_total"
+               and sample.labels["route"] == "/xmlrpc/2/<service>")
+
+
+def test_metrics_sum_every_worker(prefork: ServeProcess) -> None:
+    """/metrics is answered by one worker but counts the requests all workers served."""
+    before = _xmlrpc_requests(prefork)
+    log_start = len(prefork.log())
+    calls = 0
+    serving: set[str] = set()
+    while calls < 60 and (calls < 20 or len(serving) < 2):
+        prefork.call("res.partner", "search_count", [])
+        calls += 1
+        serving = {pid for pid, _line in _xmlrpc_lines(prefork.log()[log_start:])}
+    assert len(serving) == 2, "both workers should have served a call"
+    assert _xmlrpc_requests(prefork) - before == calls
+
+
+def _xmlrpc_lines(log: str) -> list[tuple[str, str]]:
+    return [(match.group(1), match.group(0)) for match in
+            re.finditer(r"\[(\d+)\] \[INFO\] agora\.http\.requests: POST /xmlrpc/2/object .*",
+                        log)]

@@ -1,4 +1,5 @@
 from agora import fields, models
+from agora.modules import loader
 
 STATES = [("uninstalled", "Not installed"), ("installed", "Installed"),
           ("to upgrade", "To be upgraded"), ("to remove", "To be removed"),
@@ -47,3 +48,27 @@ class IrModule(models.Model):
                 record.write(values)
         if to_create:
             self.create(to_create)
+
+    # -- the Apps screen's buttons (what Odoo clients call) ---------------------------------
+    def button_immediate_install(self):
+        """Install these modules (and what they depend on) in this transaction. Every
+        process, this one's other workers and other servers included, loads the new
+        registry at its next request: the loader bumps the registry signal."""
+        self._check_may_change_modules()
+        loader.install_modules(self.env.cr, self.mapped("name"))
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def button_immediate_upgrade(self):
+        self._check_may_change_modules()
+        loader.upgrade_modules(self.env.cr, self.mapped("name"))
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def button_immediate_uninstall(self):
+        """Uninstall these modules and those depending on them (their data is deleted)."""
+        self._check_may_change_modules()
+        loader.uninstall_modules(self.env.cr, self.mapped("name"))
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def _check_may_change_modules(self) -> None:
+        # changing modules runs as superuser: only who may write modules may ask for it
+        self.check_access("write")

@@ -74,7 +74,7 @@ def login_redirect(request: http.HttpRequest) -> Response:
 
 
 class WebClient(http.Controller):
-    @http.route(["/web", "/web/"], methods=["GET"], auth="user")
+    @http.route(["/web", "/web/"], methods=["GET"], auth="user", readonly=True)
     def web_client(self, request: http.HttpRequest) -> Response:
         info = http.session_info(request.env, request.session)
         info["databases"] = request.app.served_databases() if request.app.list_db else []
