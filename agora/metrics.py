@@ -25,6 +25,7 @@ Any layer may record (this module imports nothing from Agora); the names:
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from typing import Any
@@ -38,11 +39,26 @@ _QUERY_BUCKETS = (0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144)
 
 _lock = threading.Lock()
 _metrics: dict[str, Any] | None = None
+_registry: Any = None
 
 
 def _build() -> dict[str, Any]:
-    from prometheus_client import Counter, Gauge, Histogram
+    """The metrics, in a registry of their own: nothing shared with other users of
+    prometheus_client in the process, and a failed build leaves nothing registered."""
+    from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+    global _registry
+    registry = CollectorRegistry()
+    metrics = _metric_objects(registry, Counter, Gauge, Histogram)
+    _registry = registry
+    return metrics
+
+
+def _metric_objects(registry: Any, Counter: Any, Gauge: Any,  # noqa: N803 (classes)
+                    Histogram: Any) -> dict[str, Any]:
+    Counter = functools.partial(Counter, registry=registry)  # noqa: N806
+    Gauge = functools.partial(Gauge, registry=registry)  # noqa: N806
+    Histogram = functools.partial(Histogram, registry=registry)  # noqa: N806
     return {
         "requests": Counter("agora_http_requests", "HTTP requests answered",
                             ["method", "route", "status"]),
@@ -114,12 +130,12 @@ def set_replica_lag(replica: str, seconds: float) -> None:
 # -- exposition -------------------------------------------------------------------------
 def exposition() -> bytes:
     """Every metric of this process, or of all worker processes in multiprocess mode."""
-    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+    from prometheus_client import CollectorRegistry, generate_latest
 
     _get()  # so an idle process still lists its metric families
     directory = os.environ.get(MULTIPROC_ENV)
     if not directory:
-        return generate_latest(REGISTRY)
+        return generate_latest(_registry)
     from prometheus_client import multiprocess
 
     registry = CollectorRegistry()

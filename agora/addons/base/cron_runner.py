@@ -32,7 +32,9 @@ class _FactoryPools:
         self.factory = factory
 
     @contextmanager
-    def cursor(self, *, readonly: bool = False) -> Iterator[Cursor]:
+    def cursor(self, *, readonly: bool = False, min_lsn: int = 0,
+               outcome: Any = None) -> Iterator[Cursor]:
+        # one server, no replica: where a unit runs and read-your-writes do not apply
         connection = self.factory()
         try:
             with Cursor(connection, readonly=readonly) as cr:
