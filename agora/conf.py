@@ -56,6 +56,8 @@ class Settings:
     list_db: bool = True  # answer db.list and /web/database/list
     max_request_size: int = 64 * 1024 * 1024
     session_lifetime: int = 7 * 24 * 3600  # seconds after the last use
+    # -- session hardening (issue 8): a session ends this long after its login, used or not
+    session_max_age: int = 30 * 24 * 3600
 
 
 # --- coercion: one function per field; `raw` is True for strings from env vars, where
@@ -158,6 +160,7 @@ _COERCE: dict[str, Callable[[Any, bool], Any]] = {
     "list_db": _bool,
     "max_request_size": _count(1024),
     "session_lifetime": _count(60),
+    "session_max_age": _count(60),  # session hardening (issue 8)
 }
 assert set(_COERCE) == {f.name for f in dataclasses.fields(Settings)}
 
