@@ -18,7 +18,8 @@ Any layer may record (this module imports nothing from Agora); the names:
   on the primary), ``replica_unavailable`` (a replica failed mid-unit), ``conflict``
   (serialization failure or deadlock);
 - ``agora_db_replica_skipped_total{reason}``: reads sent to the primary although replicas
-  exist (``down``, ``lagging``, ``behind_session``: not yet at the caller's last write);
+  exist (``down``, ``lagging``, ``behind_session``: not yet at the caller's last write,
+  ``busy``: every pooled replica connection of the process in use);
 - ``agora_db_pool_connections{server, state="in_use"|"waiting"}`` (live processes summed);
 - ``agora_db_replica_lag_seconds{replica}`` (max over processes).
 """

@@ -128,9 +128,18 @@ class DatabasePools:
         (then the primary serves it)."""
         refusal = "down"
         for state in self.router.candidates():
+            if _is_full(state.pool):
+                refusal = "busy"  # every connection in use: the primary serves this one
+                continue
             try:
                 connection = state.pool.getconn(timeout=self.replica_connect_timeout)
-            except (PoolTimeout, psycopg.OperationalError) as exc:
+            except PoolTimeout as exc:
+                if _is_full(state.pool):
+                    refusal = "busy"  # filled up meanwhile: healthy, just full
+                else:
+                    self.router.mark_down(state, exc)  # it could not connect
+                continue
+            except psycopg.OperationalError as exc:
                 self.router.mark_down(state, exc)
                 continue
             try:
@@ -178,3 +187,8 @@ class DatabasePools:
     def close(self) -> None:
         for pool in (self.primary, *self.replicas):
             pool.close()
+
+
+def _is_full(pool: ConnectionPool) -> bool:
+    stats = pool.get_stats()
+    return stats.get("pool_available", 0) == 0 and stats.get("pool_size", 0) >= (pool.max_size or 0)

@@ -193,3 +193,19 @@ def test_routing_costs_one_statement_per_write_and_none_per_read(pair, pools):
         assert outcome.server == "replica" and counter[0] == 2
     finally:
         query_counter.reset(token)
+
+
+def test_a_replica_pool_in_full_use_sends_the_next_read_to_the_primary(pair):
+    primary, replica = database_urls(pair, DB)
+    pools = DatabasePools(primary, [replica], min_size=0, max_size=1, replica_max_lag=60)
+    try:
+        outer, inner = UnitOutcome(), UnitOutcome()
+        with pools.cursor(readonly=True, outcome=outer) as cr:
+            assert _where(cr)[0] is True
+            # its only connection is taken: no waiting for it, and not marked down
+            assert run_in_transaction(pools, _where, readonly=True, outcome=inner)[0] is False
+        assert (outer.server, inner.server) == ("replica", "primary")
+        assert pools.router.candidates() != []
+        assert _read_server(pools) == "replica"
+    finally:
+        pools.close()
