@@ -2,9 +2,15 @@
 
 The cookie carries ``<token>.<database>``; the table ``http_session`` of that database
 keeps only the SHA-256 of the token, so a leaked table opens no session. Each session
-remembers a fingerprint of its user's password hash: changing the password (or
-deactivating the user) invalidates every session of that user at their next request,
-with no extra query (the lookup joins ``res_users``).
+remembers a fingerprint of its user's password hash and security stamp
+(``res_users.session_epoch``, moved by ``res.users._invalidate_sessions()``, e.g. when
+two-factor authentication is turned on or off): changing either (or deactivating the
+user) invalidates every session of that user at their next request, with no extra query
+(the lookup joins ``res_users``).
+
+A session ends ``lifetime`` seconds after its last use (idle expiry) and, however much it
+is used, ``max_age`` seconds after it was created (absolute expiry): a stolen cookie
+cannot be kept alive forever by replaying it.
 """
 
 from __future__ import annotations
@@ -23,7 +29,10 @@ from agora.db.sql import SQL
 
 #: Sessions live this long after their last use (Odoo's default is a week too).
 DEFAULT_LIFETIME = 7 * 24 * 3600
-#: A session's expiry is pushed forward at most this often, to keep lookups read-only.
+#: ... and never longer than this after their creation, used or not.
+DEFAULT_MAX_AGE = 30 * 24 * 3600
+#: A session's expiry is pushed forward at most this often (and at most every eighth of
+#: the lifetime, so short lifetimes are extended too), to keep most lookups read-only.
 _TOUCH_INTERVAL = 3600
 #: CSRF tokens stay valid this long.
 CSRF_LIFETIME = 48 * 3600
@@ -42,9 +51,11 @@ CREATE INDEX IF NOT EXISTS http_session_expires_at_idx ON http_session (expires_
 CREATE INDEX IF NOT EXISTS http_session_uid_idx ON http_session (uid)
 """
 
-# The fingerprint of a user's stored password hash, computed by PostgreSQL both when
-# the session is created and at every lookup.
-_FINGERPRINT = SQL("encode(sha256(convert_to(coalesce(u.password, ''), 'UTF8')), 'hex')")
+# The fingerprint of a user's stored password hash and security stamp, computed by
+# PostgreSQL both when the session is created and at every lookup. A stamp of 0 (never
+# bumped) adds nothing, so sessions made before the stamp existed stay valid.
+_FINGERPRINT = SQL("encode(sha256(convert_to(coalesce(u.password, '')"
+                   " || coalesce(':' || nullif(u.session_epoch, 0), ''), 'UTF8')), 'hex')")
 
 
 @dataclass
@@ -98,10 +109,23 @@ class SessionStore:
     """Creates, finds and deletes sessions; the table is created on first use per
     database and process (``CREATE TABLE IF NOT EXISTS``)."""
 
-    def __init__(self, lifetime: int = DEFAULT_LIFETIME) -> None:
+    def __init__(self, lifetime: int = DEFAULT_LIFETIME,
+                 max_age: int = DEFAULT_MAX_AGE) -> None:
         self.lifetime = lifetime
+        self.max_age = max_age
         self._ready: set[str] = set()
         self._lock = threading.Lock()
+
+    @property
+    def touch_interval(self) -> int:
+        """How often a used session's idle expiry is pushed forward (seconds)."""
+        return max(1, min(_TOUCH_INTERVAL, self.lifetime // 8))
+
+    @property
+    def cookie_max_age(self) -> int:
+        """The cookie's lifetime: the longest a session can live (the server ends idle
+        ones sooner), so a browser in use never drops a live session's cookie."""
+        return self.max_age
 
     def ensure_table(self, cr: Cursor) -> None:
         if cr.dbname in self._ready:
@@ -126,32 +150,42 @@ class SessionStore:
             " SELECT %s, %s, %s, %s, (SELECT %s FROM res_users u WHERE u.id = %s),"
             " (now() at time zone 'UTC') + make_interval(secs => %s)",
             _hash(token), uid, login, json.dumps(context or {}), _FINGERPRINT, uid,
-            self.lifetime))
+            min(self.lifetime, self.max_age)))
         return Session(token, cr.dbname, uid, login, dict(context or {}))
 
     def get(self, cr: Cursor, token: str) -> Session | None:
-        """The live session of ``token``, or None (unknown, expired, or its user's
-        password changed or the user was deactivated). One query, plus a rare touch."""
+        """The live session of ``token``, or None (unknown, idle too long, older than
+        ``max_age``, or its user's password or security stamp changed, or the user was
+        deactivated). One query, plus a touch at most every ``touch_interval``."""
         self.ensure_table(cr)
+        # max_age is checked against created_at too, not only folded into expires_at:
+        # lowering the setting then also ends sessions made under the old one. The last
+        # column, "stale": a touch would move the expiry by more than touch_interval (not
+        # once max_age caps it, or every request of a session's last days would write).
         cr.execute(SQL(
-            "SELECT s.uid, s.login, s.context, s.expires_at < (now() at time zone 'UTC') "
-            " + make_interval(secs => %s) FROM http_session s"
+            "SELECT s.uid, s.login, s.context, s.expires_at < LEAST("
+            "(now() at time zone 'UTC') + make_interval(secs => %s),"
+            " s.created_at + make_interval(secs => %s)) FROM http_session s"
             " LEFT JOIN res_users u ON u.id = s.uid"
             " WHERE s.token_hash = %s AND s.expires_at > (now() at time zone 'UTC')"
+            " AND s.created_at > (now() at time zone 'UTC') - make_interval(secs => %s)"
             " AND (s.uid IS NULL OR (u.active AND s.fingerprint = %s))",
-            self.lifetime - _TOUCH_INTERVAL, _hash(token), _FINGERPRINT))
+            self.lifetime - self.touch_interval, self.max_age, _hash(token), self.max_age,
+            _FINGERPRINT))
         row = cr.fetchone()
         if row is None:
             return None
         uid, login, context, stale = row
         if stale and not cr.readonly:  # a replica cannot write: the next write touches
-            cr.execute(SQL("UPDATE http_session SET expires_at = (now() at time zone 'UTC')"
-                           " + make_interval(secs => %s) WHERE token_hash = %s",
-                           self.lifetime, _hash(token)))
+            cr.execute(SQL("UPDATE http_session SET expires_at = LEAST("
+                           "(now() at time zone 'UTC') + make_interval(secs => %s),"
+                           " created_at + make_interval(secs => %s)) WHERE token_hash = %s",
+                           self.lifetime, self.max_age, _hash(token)))
         return Session(token, cr.dbname, uid, login, context or {})
 
     def refresh_fingerprint(self, cr: Cursor, session: Session) -> None:
-        """Keep ``session`` valid after its own user changed their password."""
+        """Keep ``session`` valid after its own user changed their password or security
+        stamp (the other sessions of the user stay ended)."""
         cr.flush()
         cr.execute(SQL("UPDATE http_session s SET fingerprint = %s"
                        " FROM res_users u WHERE u.id = s.uid AND s.token_hash = %s",

@@ -1,4 +1,5 @@
 from agora.addons.base.models import (  # noqa: F401
+    audit_log,
     ir_actions,
     ir_attachment,
     ir_attachment_access,
@@ -22,4 +23,5 @@ from agora.addons.base.models import (  # noqa: F401
     res_partner,
     res_users,
     res_users_apikeys,
+    res_users_sessions,
 )
