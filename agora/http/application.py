@@ -30,7 +30,8 @@ from agora.http.last_writes import (
 )
 from agora.http.request import SESSION_COOKIE, HttpRequest, SessionExpired
 from agora.http.routing import Controller, RouteInfo, collect_routes
-from agora.http.sessions import DEFAULT_LIFETIME, Session, SessionStore
+from agora.http.security_headers import apply_security_headers
+from agora.http.sessions import DEFAULT_LIFETIME, DEFAULT_MAX_AGE, Session, SessionStore
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import AccessDenied, UserError
 from agora.orm.models import module_of_python_module
@@ -60,13 +61,14 @@ class Application:
                  databases: Databases | None = None,
                  max_request_size: int = MAX_REQUEST_SIZE,
                  session_lifetime: int = DEFAULT_LIFETIME,
+                 session_max_age: int = DEFAULT_MAX_AGE,
                  default_db: str | None = None, proxy_mode: bool = False,
                  list_db: bool = True) -> None:
         from agora.rpc.authentication import CredentialChecker
 
         self.databases = databases
         self.max_request_size = max_request_size
-        self.sessions = SessionStore(session_lifetime)
+        self.sessions = SessionStore(session_lifetime, session_max_age)
         self.credentials = CredentialChecker()
         self.default_db = default_db
         self.proxy_mode = proxy_mode
@@ -142,6 +144,7 @@ class Application:
             response = self.dispatch(request)
         finally:
             query_counter.reset(token)
+        apply_security_headers(request, response)
         elapsed = time.perf_counter() - start
         _request_logger.info("%s %s %s %.1fms %dq", request.method, request.path,
                              response.status_code, elapsed * 1000, counter[0])
@@ -313,7 +316,7 @@ class Application:
                                 secure=request.is_secure_transport, samesite="Lax")
         if isinstance(request.new_session, Session):
             response.set_cookie(SESSION_COOKIE, request.new_session.cookie_value,
-                                max_age=self.sessions.lifetime, httponly=True,
+                                max_age=self.sessions.cookie_max_age, httponly=True,
                                 secure=request.is_secure_transport, samesite="Lax")
         elif request.new_session is False:
             response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="Lax")
