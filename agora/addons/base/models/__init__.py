@@ -1,5 +1,4 @@
 from agora.addons.base.models import (  # noqa: F401
-    audit_log,
     ir_actions,
     ir_attachment,
     ir_attachment_access,
