@@ -1,4 +1,5 @@
 from agora.addons.base.models import (  # noqa: F401
+    audit_log,
     ir_actions,
     ir_attachment,
     ir_attachment_access,

@@ -1,0 +1,78 @@
+"""The audit trail: data changes of the models that opt in (``_audit = True``) and
+security events (logins, failures, 2FA changes, API key use, access refusals).
+
+Rows are written by raw SQL only — :mod:`agora.orm.audit` for data changes (one
+multi-row INSERT per create/unlink call and per flush of writes) and
+:mod:`agora.security.audit` for security events (stored even when the transaction that
+logged them rolls back). Through the ORM the trail is append-only for everyone:
+``create``, ``write`` and ``unlink`` are refused, even to the superuser; only
+:meth:`AuditLog.vacuum`, called as superuser, deletes old rows. Members of Settings
+(``base.group_system``) may read it (``ir.model.access.csv``); nobody else may.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from agora import api, fields, models
+from agora.db.sql import SQL
+from agora.orm.exceptions import AccessError
+from agora.security import audit
+
+OPERATIONS = [(audit.CREATE, "Create"), (audit.WRITE, "Write"), (audit.UNLINK, "Delete"),
+              (audit.SECURITY, "Security event")]
+
+
+class AuditLog(models.Model):
+    _name = "audit.log"
+    _description = "Audit Log"
+    _table = audit.TABLE
+    _order = "id desc"
+    _rec_name = "model"
+    # the row's own time is ``create_date``; nobody ever updates a row
+    _log_access = False
+
+    create_date = fields.Datetime(string="Date", readonly=True, index=True)
+    uid = fields.Integer(string="User ID", readonly=True, index=True,
+                         help="The user who acted (kept even if the user is deleted).")
+    model = fields.Char(readonly=True, index=True)
+    res_id = fields.Integer(string="Record ID", readonly=True, index=True)
+    operation = fields.Selection(OPERATIONS, readonly=True, required=True, index=True)
+    old_values = fields.Json(string="Old Values", readonly=True)
+    new_values = fields.Json(string="New Values", readonly=True)
+    event = fields.Char(string="Security Event", readonly=True, index=True)
+    login = fields.Char(readonly=True, index=True)
+    ip = fields.Char(string="IP Address", readonly=True)
+    details = fields.Json(readonly=True)
+
+    # -- append-only -------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list: Any) -> Any:
+        raise AccessError("The audit log is written by the system only.", model=self._name)
+
+    def write(self, vals: dict[str, Any]) -> bool:
+        raise AccessError("Audit log entries cannot be modified.", model=self._name)
+
+    def unlink(self) -> bool:
+        raise AccessError("Audit log entries cannot be deleted (see audit.log.vacuum).",
+                          model=self._name)
+
+    def copy(self, default: dict[str, Any] | None = None) -> Any:
+        raise AccessError("Audit log entries cannot be copied.", model=self._name)
+
+    @api.model
+    def vacuum(self, before: datetime | str) -> int:
+        """Delete the entries older than ``before`` (UTC); superuser only (``sudo()``):
+        for retention jobs. Returns how many were deleted."""
+        if not self.env.su:
+            raise AccessError("Only the superuser may vacuum the audit log.", model=self._name)
+        moment = self._fields["create_date"].convert_to_cache(before, self)
+        if moment is None:
+            raise AccessError("audit.log.vacuum needs a date.", model=self._name)
+        self.env.flush_all()
+        self.env.cr.execute(SQL("DELETE FROM %s WHERE create_date < %s",
+                                SQL.identifier(self._table), moment))
+        count = self.env.cr.rowcount
+        self.env.transaction.invalidate()
+        return count
