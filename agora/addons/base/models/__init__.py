@@ -24,4 +24,5 @@ from agora.addons.base.models import (  # noqa: F401
     res_users,
     res_users_apikeys,
     res_users_sessions,
+    res_users_totp,
 )
