@@ -27,6 +27,9 @@ from agora.security.passwords import verify_password
 #: Scope an API key needs to be used in the external API.
 RPC_SCOPE = "rpc"
 _API_KEY_SHAPE = re.compile(r"^[0-9a-f]{40}$")
+#: why a right password is refused (the same answer for a wrong one: no password oracle)
+TOTP_NEEDS_API_KEY = ("This user has two-factor authentication: log in to the API with an "
+                      "API key (Preferences > API keys) instead of the password.")
 
 
 class CredentialChecker:
@@ -49,11 +52,15 @@ class CredentialChecker:
             raise AccessDenied()
         if _API_KEY_SHAPE.match(password) and self.check_api_key(env, password) == uid:
             return uid
-        env.cr.execute(SQL("SELECT password FROM res_users WHERE id = %s AND active", uid))
+        # the same query tells whether the user has 2FA (a password alone is then refused)
+        env.cr.execute(SQL("SELECT password, totp_secret IS NOT NULL FROM res_users"
+                           " WHERE id = %s AND active", uid))
         row = env.cr.fetchone()
         stored = row[0] if row else None
         if not stored:
             raise AccessDenied()
+        if row[1]:
+            raise AccessDenied(TOTP_NEEDS_API_KEY)
         key = (env.cr.dbname, uid, self._digest(password))
         with self._lock:
             known = self._verified.get(key)
@@ -77,9 +84,18 @@ class CredentialChecker:
             while len(self._verified) > self._max_entries:
                 self._verified.popitem(last=False)
 
-    def login(self, env: Environment, login: Any, password: Any) -> int:
-        """The uid of ``login`` if ``password`` is its password or an RPC API key."""
-        return env(user=SUPERUSER_ID, su=True)["res.users"]._login(login, password)
+    def login(self, env: Environment, login: Any, password: Any, *,
+              second_factor: bool = False) -> int:
+        """The uid of ``login`` if ``password`` is its password or an RPC API key. For a
+        user with 2FA only a key passes, unless the caller asks the second factor itself
+        (``second_factor=True``: the web login)."""
+        uid = env(user=SUPERUSER_ID, su=True)["res.users"]._login(login, password)
+        if not second_factor and self.check_api_key(env, password) != uid:
+            env.cr.execute(SQL("SELECT totp_secret IS NOT NULL FROM res_users WHERE id = %s",
+                               uid))
+            if env.cr.fetchone()[0]:
+                raise AccessDenied(TOTP_NEEDS_API_KEY)
+        return uid
 
     def check_api_key(self, env: Environment, key: Any, scope: str = RPC_SCOPE) -> int | None:
         """The uid owning the live API key ``key`` for ``scope``, else None."""
