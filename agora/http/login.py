@@ -1,5 +1,14 @@
 """Opening and closing sessions: shared by ``/web/session/authenticate`` (JSON clients)
-and the web client's login form, so both check credentials and rotate tokens alike."""
+and the web client's login form, so both check credentials and rotate tokens alike.
+
+Two-factor (TOTP) logins take two steps. When the password is right but the user has 2FA
+on (and the password was not one of their API keys, and the browser is not one of their
+trusted devices), :func:`open_session` starts a session that is *not logged in* (uid
+None) and answers ``{"uid": None, "second_factor": "totp", ...}``; the user is known only
+to ``res_users_totp_login``, keyed by that session's token, for five minutes and five
+wrong codes. :func:`finish_second_factor` takes the code (or a recovery code), deletes
+that session and opens the real one (a new token).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ from agora.http.controllers import VERSION_INFO
 from agora.http.request import HttpRequest
 from agora.http.sessions import Session
 from agora.orm.environment import Environment
+from agora.orm.exceptions import AccessDenied
 
 
 def session_info(env: Environment, session: Session) -> dict[str, Any]:
@@ -37,26 +47,99 @@ def session_info(env: Environment, session: Session) -> dict[str, Any]:
     }
 
 
-def open_session(request: HttpRequest, db: str, login: Any,
-                 password: Any) -> tuple[Session, dict[str, Any]]:
+#: the cookie of a browser a 2FA user chose to trust (value: a random token whose
+#: SHA-256 is in ``res_users_totp_device``)
+TRUSTED_DEVICE_COOKIE = "agora_trusted_device"
+#: where JSON clients send the code
+SECOND_FACTOR_URL = "/web/session/totp"
+
+
+def open_session(request: HttpRequest, db: str, login: Any, password: Any, *,
+                 device_token: str | None = None) -> tuple[Session, dict[str, Any]]:
     """Check ``login``/``password`` on ``db`` and start a new session (a new token even
     when the browser had one: the old one is deleted). Sets the cookie to send. Raises
-    AccessDenied on wrong credentials, LookupError for a database not served."""
+    AccessDenied on wrong credentials, LookupError for a database not served.
+
+    For a user whose second factor is still needed the session is not logged in and the
+    answer is :func:`pending_info` (``uid`` None, ``second_factor``: ``"totp"``).
+    ``device_token``: a trusted-device token (default: the browser's cookie)."""
     app = request.app
     previous = request.session_cookie
+    if device_token is None:
+        device_token = request.cookies.get(TRUSTED_DEVICE_COOKIE)
 
     def work(env: Environment) -> tuple[Session, dict[str, Any]]:
-        uid = app.credentials.login(env, login, password)
-        user_env = env(user=uid, su=False)
-        context = user_env["res.users"].context_get()
+        uid = app.credentials.login(env, login, password, second_factor=True)
         if previous is not None and previous[1] == db:
             app.sessions.delete(env.cr, Session(*previous))
+        user = env["res.users"].browse(uid)
+        if user._totp_login_required(password, device_token):
+            session = app.sessions.create(env.cr, None, None, {})
+            user._totp_login_begin(session.token)
+            return session, pending_info(db, user.login,
+                                         user._totp_trusted_device_days())
+        user_env = env(user=uid, su=False)
+        context = user_env["res.users"].context_get()
         session = app.sessions.create(env.cr, uid, login, context)
         return session, session_info(user_env, session)
 
     session, info = request.run_in_database(db, work)
     request.new_session = session
     return session, info
+
+
+def pending_info(db: str, login: str, trusted_device_days: int) -> dict[str, Any]:
+    """The answer to a right password when a code is still needed (``uid`` None, as
+    Odoo answers a login that awaits its second factor)."""
+    return {"uid": None, "db": db, "username": login, "second_factor": "totp",
+            "second_factor_url": SECOND_FACTOR_URL,
+            "trusted_device_days": trusted_device_days}
+
+
+def finish_second_factor(request: HttpRequest, code: Any, *, trust_device: bool = False
+                         ) -> tuple[Session, dict[str, Any], tuple[str, int] | None]:
+    """Complete the login pending on the browser's session with ``code`` (a TOTP code
+    or a recovery code): ``(session, session_info, trusted device)``, the last being
+    ``(token, days)`` when ``trust_device`` was asked (and the setting allows it).
+
+    A wrong code raises AccessDenied saying how many attempts are left (the count is
+    kept: the unit commits before the error); with none left, past the deadline or
+    without a pending login it raises AccessDenied asking for the password again and
+    clears the session cookie."""
+    app = request.app
+    cookie = request.session_cookie
+    if cookie is None:
+        raise AccessDenied("No login is waiting for a code: log in with your password.")
+    token, db = cookie
+
+    def work(env: Environment) -> tuple[Any, ...]:
+        pending = app.sessions.get(env.cr, token)
+        if pending is None or pending.uid is not None:
+            return ("none",)
+        status, uid, left = env["res.users"]._totp_login_finish(token, code)
+        if status != "ok":
+            return status, left
+        app.sessions.delete(env.cr, pending)
+        user = env["res.users"].browse(uid)
+        device = user._totp_trust_device(request.user_agent.string) if trust_device else None
+        user_env = env(user=uid, su=False)
+        session = app.sessions.create(env.cr, uid, user.login,
+                                      user_env["res.users"].context_get())
+        return "ok", session, session_info(user_env, session), device
+
+    try:
+        outcome = request.run_in_database(db, work)
+    except LookupError:
+        outcome = ("none",)
+    if outcome[0] == "ok":
+        request.new_session = outcome[1]
+        return outcome[1], outcome[2], outcome[3]
+    if outcome[0] == "wrong":
+        raise AccessDenied(f"Invalid authentication code ({outcome[1]} attempt"
+                           f"{'s' if outcome[1] != 1 else ''} left).")
+    request.new_session = False
+    raise AccessDenied("Your login expired or had too many wrong codes: log in with your "
+                       "password again.")
 
 
 def close_session(request: HttpRequest) -> None:

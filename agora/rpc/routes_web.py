@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from agora.http.login import close_session, open_session, session_info
+from agora.http.login import (
+    SECOND_FACTOR_URL,
+    close_session,
+    finish_second_factor,
+    open_session,
+    session_info,
+)
 from agora.http.request import HttpRequest
 from agora.http.routing import Controller, route
 from agora.orm.exceptions import AccessDenied
@@ -30,8 +36,42 @@ class WebSessionRoutes(Controller):
 
     @route("/web/session/authenticate", type="json", auth="none")
     def authenticate(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+        """Session info; for a user with 2FA ``{"uid": null, "second_factor": "totp",
+        "second_factor_url": "/web/session/totp", ...}`` and a session that awaits the
+        code. ``trusted_device_token`` (optional): a token ``/web/session/totp`` gave,
+        which skips the code while it lasts (browsers send the cookie instead)."""
         db, login = _text(params, "db"), _text(params, "login")
-        return open_session(request, db, login, params.get("password"))[1]
+        token = params.get("trusted_device_token")
+        return open_session(request, db, login, params.get("password"),
+                            device_token=token if isinstance(token, str) else None)[1]
+
+    @route(SECOND_FACTOR_URL, type="json", auth="none")
+    def second_factor(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+        """The second step of a 2FA login: ``code`` (a TOTP or recovery code) and
+        ``trust_device`` (bool) -> session info of a new session, plus
+        ``trusted_device_token`` and ``trusted_device_days`` when a trust was asked."""
+        _session, info, device = finish_second_factor(
+            request, params.get("code"), trust_device=params.get("trust_device") is True)
+        if device is not None:
+            info = {**info, "trusted_device_token": device[0], "trusted_device_days": device[1]}
+        return info
+
+    @route("/web/session/totp/confirm", type="json", auth="user")
+    def totp_confirm(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+        """``res.users.totp_confirm(code)`` for oneself, keeping this session alive (a 2FA
+        change ends every other session of the user)."""
+        env = request.env
+        result = env["res.users"].browse(env.uid).totp_confirm(params.get("code"))
+        request.app.sessions.refresh_fingerprint(env.cr, request.session)
+        return result
+
+    @route("/web/session/totp/disable", type="json", auth="user")
+    def totp_disable(self, request: HttpRequest, params: dict[str, Any]) -> bool:
+        """``res.users.totp_disable(credential)`` for oneself, keeping this session."""
+        env = request.env
+        result = env["res.users"].browse(env.uid).totp_disable(params.get("credential"))
+        request.app.sessions.refresh_fingerprint(env.cr, request.session)
+        return result
 
     @route("/web/session/get_session_info", type="json", auth="user", readonly=True)
     def get_session_info(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:

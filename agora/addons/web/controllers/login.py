@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from agora import exceptions, http
 from agora.addons.web.controllers.pages import render_page
+from agora.http.login import TRUSTED_DEVICE_COOKIE, finish_second_factor
 
 LOGIN_CSRF_COOKIE = "agora_login_csrf"
 
@@ -36,6 +37,7 @@ class Login(http.Controller):
         default_db = request.app.default_db or (databases[0] if len(databases) == 1 else "")
         target = safe_redirect(request.values.get("redirect"))
         values = {"login": "", "error": "", "redirect": target, "db": default_db,
+                  "second_factor": False, "trust_days": 0,
                   "databases": databases if request.app.list_db and len(databases) > 1 else []}
         if request.method == "POST":
             form = request.form
@@ -44,19 +46,50 @@ class Login(http.Controller):
             expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
             if not expected or not hmac.compare_digest(expected, form.get("csrf_token", "")):
                 values["error"] = "Your login form expired: please try again."
+            elif form.get("step") == "totp":
+                return self._second_step(request, values, target)
             elif not values["db"] or values["db"] not in databases:
                 values["error"] = "Choose a database."
             else:
                 try:
-                    http.open_session(request, values["db"], values["login"],
-                                      form.get("password", ""))
+                    _session, info = http.open_session(request, values["db"], values["login"],
+                                                       form.get("password", ""))
                 except exceptions.AccessDenied:
                     values["error"] = "Wrong login or password."
                 else:
-                    response = redirect(target, code=303)
-                    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/web/login")
-                    return response
+                    if info.get("second_factor"):  # right password, a code is still needed
+                        values.update(second_factor=True,
+                                      trust_days=info.get("trusted_device_days") or 0)
+                        return self._form(values, status=200)
+                    return self._logged_in(target)
         return self._form(values, status=200 if not values["error"] else 401)
+
+    def _second_step(self, request: http.HttpRequest, values: dict, target: str) -> Response:
+        """The code of a 2FA login (the pending login is the session in the cookie)."""
+        form = request.form
+        trust_days = form.get("trust_days", "")
+        values.update(second_factor=True,
+                      trust_days=int(trust_days) if trust_days.isdigit() else 0)
+        try:
+            _session, _info, device = finish_second_factor(
+                request, form.get("totp_code", ""), trust_device=bool(form.get("trust_device")))
+        except exceptions.AccessDenied as exc:
+            values["error"] = exc.message
+            # out of attempts or too late: back to the password
+            values["second_factor"] = request.new_session is not False
+            return self._form(values, status=401)
+        response = self._logged_in(target)
+        if device is not None:
+            token, days = device
+            response.set_cookie(TRUSTED_DEVICE_COOKIE, token, max_age=days * 86400,
+                                httponly=True, samesite="Lax",
+                                secure=request.is_secure_transport)
+        return response
+
+    def _logged_in(self, target: str) -> Response:
+        response = redirect(target, code=303)
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/web/login")
+        return response
 
     def _form(self, values: dict, status: int) -> Response:
         token = secrets.token_urlsafe(24)
