@@ -11,6 +11,9 @@ Superuser environments (``env.su``) are never checked.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agora.db.sql import SQL
@@ -44,6 +47,65 @@ class AccessPolicy(Protocol):
     def failing_rules(self, env: Environment, model_name: str, operation: str,
                       ids: list[int]) -> list[str]:
         """Names of the rules that ``ids`` fail (only called to explain a refusal)."""
+
+
+#: set while a caller only asks whether an operation would be allowed: its refusals are
+#: answers, not security events
+_probing: ContextVar[bool] = ContextVar("agora_access_probing", default=False)
+#: ids recorded per refusal event (the message names the first ten)
+_LOGGED_IDS = 100
+
+
+@contextmanager
+def probing() -> Iterator[None]:
+    """Refusals raised inside the block are not logged as security events (for code
+    that tries an access to decide what to show, e.g. ``check_access_rights(...,
+    raise_exception=False)``)."""
+    token = _probing.set(True)
+    try:
+        yield
+    finally:
+        _probing.reset(token)
+
+
+def note_refusal(model: BaseModel, operation: str, error: Exception, kind: str,
+                 ids: list[int] | tuple[int, ...] = (), rules: list[str] | None = None,
+                 field: str | None = None) -> None:
+    """Log the refusal ``error`` as an ``access_denied`` security event (stored even if
+    the transaction rolls back; see :mod:`agora.security.audit`). ``kind``: "model"
+    (ir.model.access), "rule" (record rules), "field" (field groups). Refusals of the same
+    user, model, operation and kind within one transaction make one event."""
+    if _probing.get():
+        return
+    from agora.security import audit
+    env = model.env
+    ids = list(dict.fromkeys(ids))
+    for entry in audit.pending_events(env.cr):
+        same = entry.details or {}
+        if entry.event == audit.ACCESS_DENIED and entry.uid == env.uid \
+                and entry.model == model._name and same.get("operation") == operation \
+                and same.get("kind") == kind and same.get("field") == field:
+            known = same.setdefault("ids", [])
+            known.extend(i for i in ids if i not in known)
+            del known[_LOGGED_IDS:]
+            return
+    details: dict[str, Any] = {"operation": operation, "kind": kind, "ids": ids[:_LOGGED_IDS],
+                               "message": str(error)[:1000]}
+    if rules:
+        details["rules"] = list(rules)
+    if field:
+        details["field"] = field
+    audit.log_security_event(env.cr, audit.ACCESS_DENIED, uid=env.uid, model=model._name,
+                             res_id=ids[0] if len(ids) == 1 else None, details=details)
+
+
+def check_model(model: BaseModel, operation: str, policy: AccessPolicy) -> None:
+    """The policy's model access check for ``operation``; a refusal is logged."""
+    try:
+        policy.check_model(model.env, model._name, operation)
+    except AccessError as exc:
+        note_refusal(model, operation, exc, "model", model._ids)
+        raise
 
 
 def active_policy(env: Environment) -> AccessPolicy | None:
@@ -116,10 +178,12 @@ def refusal(records: BaseModel, operation: str, ids: list[int],
         if policy is not None else []
     rules = ", ".join(f"'{name}'" for name in names) if names else "record rules"
     shown = ", ".join(str(i) for i in existing[:10]) + (", ..." if len(existing) > 10 else "")
-    return AccessError(
+    error = AccessError(
         f"You are not allowed to {VERBS.get(operation, operation)} {describe_model(records)} "
         f"records [{shown}]: refused by {rules} (operation: {operation}).",
         model=records._name)
+    note_refusal(records, operation, error, "rule", existing, names)
+    return error
 
 
 def check_fields(model: BaseModel, fields: list[Field], operation: str) -> None:
@@ -130,10 +194,12 @@ def check_fields(model: BaseModel, fields: list[Field], operation: str) -> None:
         return
     for field in fields:
         if field.groups and not policy.check_field_groups(model.env, model, field):
-            raise AccessError(
+            error = AccessError(
                 f"You are not allowed to {VERBS.get(operation, operation)} field "
                 f"'{field.name}' ({field.string}) of {describe_model(model)}: it is restricted "
                 f"to the groups {field.groups}.", model=model._name, field=field.name)
+            note_refusal(model, operation, error, "field", model._ids, field=field.name)
+            raise error
 
 
 def accessible_fields(model: BaseModel, fields: list[Field]) -> list[Field]:

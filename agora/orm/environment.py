@@ -49,6 +49,9 @@ class Transaction:
         self.new_dirty: set[Field] = set()
         #: (field, new id) whose value the user set in an onchange: not recomputed
         self.new_protected: set[tuple[Field, Any]] = set()
+        #: audit rows of changes to audited models, inserted at the end of the next
+        #: flush (see agora.orm.audit)
+        self.audit_rows: list[Any] = []
         self._flushing = False
 
     def clear(self) -> None:
@@ -62,6 +65,7 @@ class Transaction:
         self.access_dirty = False
         self.new_dirty.clear()
         self.new_protected.clear()
+        self.audit_rows = []
 
     def invalidate(self) -> None:
         """Drop cached values, keeping the ones still waiting to be written."""
@@ -124,6 +128,9 @@ class Transaction:
         self._flushing = True
         try:
             flush_transaction(self)
+            if self.audit_rows:
+                from agora.orm.audit import write_pending as write_audit
+                write_audit(self)
         finally:
             self._flushing = False
 

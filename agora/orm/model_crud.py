@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from agora.db.sql import SQL
-from agora.orm import access, api
+from agora.orm import access, api, audit
 from agora.orm.commands import Command
 from agora.orm.exceptions import (
     AccessError,
@@ -47,7 +47,7 @@ class CrudMixin:
         policy = access.active_policy(self.env)
         if policy is None:
             return
-        policy.check_model(self.env, self._name, operation)
+        access.check_model(self, operation, policy)
         if self._ids and operation != "create":
             access.check_record_rules(self, operation)
 
@@ -60,12 +60,14 @@ class CrudMixin:
         if operation not in ("read", "write", "create", "unlink"):
             raise InvalidValueError(f"{self._name}: unknown operation {operation!r}",
                                     model=self._name)
-        try:
-            self.browse().check_access(operation)
-        except AccessError:
-            if raise_exception:
-                raise
-            return False
+        if not raise_exception:
+            with access.probing():  # a question, not an attempt: no security event
+                try:
+                    self.browse().check_access(operation)
+                except AccessError:
+                    return False
+            return True
+        self.browse().check_access(operation)
         return True
 
     # -- create ---------------------------------------------------------------------------
@@ -121,6 +123,8 @@ class CrudMixin:
         self._after_insert(records, columns_by_record, later_by_record)
         # The new records must satisfy the create rules (AccessError rolls back).
         access.check_record_rules(records, "create")
+        if audit.is_audited(self):
+            audit.record_create(records, columns_by_record, later_by_record)
         return records
 
     def _add_missing_defaults(self: BaseModel, vals_list: list[dict[str, Any]]
@@ -334,6 +338,8 @@ class CrudMixin:
                 raise InvalidValueError(
                     f"{self._name}: computed field {name!r} has no inverse, cannot be written",
                     model=self._name, field=name)
+        if (columns or later) and audit.is_audited(self):
+            audit.record_write(self, columns, later)  # old values: before they change
         if columns:
             self._write_columns(columns)
         if later:
@@ -490,6 +496,8 @@ class CrudMixin:
         self.check_access("unlink")
         self.env.flush_all()
         self._ensure_exists()
+        if audit.is_audited(self):
+            audit.record_unlink(self)
         registry = self.env.registry
         triggering = [f for f in self._fields.values() if f in registry.field_triggers]
         modified(self, triggering)

@@ -78,6 +78,8 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
     _parent_store: ClassVar[bool] = False
     _active_name: ClassVar[str | None] = None
     _log_access: ClassVar[bool | None] = None
+    #: record every create/write/unlink in the audit trail (agora.orm.audit)
+    _audit: ClassVar[bool] = False
     _sql_constraints: ClassVar[list[tuple[str, str, str]]] = []
     _module: ClassVar[str] = ""
 

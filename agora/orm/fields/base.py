@@ -39,6 +39,8 @@ class Field:
         "compute_sudo": True, "aggregator": None, "group_operator": None,
         "company_dependent": False, "translate": False, "recursive": False,
         "depends": None, "manual": False,
+        # False: the audit trail shows "***" instead of the value (secrets)
+        "audit": True,
     }
 
     # set by setup()

@@ -46,6 +46,13 @@ class AuditLog(models.Model):
     ip = fields.Char(string="IP Address", readonly=True)
     details = fields.Json(readonly=True)
 
+    def _search(self, domain: Any, offset: int = 0, limit: int | None = None,
+                order: str | None = None) -> Any:
+        # rows of this transaction's changes wait for the next flush: search after it
+        if self.env.transaction.audit_rows:
+            self.env.flush_all()
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
     # -- append-only -------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:

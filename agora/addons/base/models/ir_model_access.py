@@ -66,17 +66,22 @@ class IrModelAccess(models.Model):
     def check(self, model: str, mode: str = "read", raise_exception: bool = True) -> bool:
         """Odoo's ``ir.model.access.check``: whether the current user may ``mode`` records
         of ``model`` (AccessError unless ``raise_exception`` is false)."""
-        from agora.orm.access import active_policy
+        from agora.orm.access import active_policy, check_model, probing
         from agora.orm.exceptions import AccessError
         policy = active_policy(self.env)
         if policy is None:
             return True
-        try:
-            policy.check_model(self.env, model, mode)
-        except AccessError:
-            if raise_exception:
-                raise
-            return False
+        if raise_exception:
+            if model in self.env:
+                check_model(self.env[model], mode, policy)  # a refusal is a security event
+            else:
+                policy.check_model(self.env, model, mode)
+            return True
+        with probing():
+            try:
+                policy.check_model(self.env, model, mode)
+            except AccessError:
+                return False
         return True
 
 

@@ -14,12 +14,15 @@ edits keys through ``create``/``write``: ``generate`` is the only way in.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from agora import api, fields, models
 from agora.db.sql import SQL
 from agora.orm.exceptions import InvalidValueError, ValidationError
+from agora.security import audit
 from agora.security.apikeys import (
     INDEX_SIZE,
     generate_key,
@@ -32,6 +35,13 @@ from agora.security.apikeys import (
 #: the columns that are not fields
 _INDEX_COLUMN = "index"
 _HASH_COLUMN = "key_hash"
+
+#: seconds during which further uses of one key are not logged again by this process: a
+#: program calling the API in a loop leaves one ``apikey_used`` event a minute, not one
+#: row per request (0: log every use)
+USE_LOG_INTERVAL = 60.0
+_last_logged: dict[tuple[str, int], float] = {}
+_last_logged_lock = threading.Lock()
 
 
 class ResUsersApikeys(models.Model):
@@ -80,6 +90,9 @@ class ResUsersApikeys(models.Model):
                                 SQL.identifier(self._table), SQL.identifier(_INDEX_COLUMN),
                                 key_index(key), SQL.identifier(_HASH_COLUMN), hash_key(key),
                                 record.id))
+        audit.log_security_event(self.env.cr, audit.APIKEY_CREATED, uid=self.env.uid,
+                                 model=self._name, res_id=record.id,
+                                 details={"name": values["name"], "scope": values["scope"]})
         return key
 
     def _check_name(self, name: Any) -> str:
@@ -125,22 +138,52 @@ class ResUsersApikeys(models.Model):
         if "res.users" in transaction.towrite or self._name in transaction.towrite:
             transaction.flush()  # a user deactivated in this transaction counts
         self.env.cr.execute(SQL(
-            "SELECT k.user_id, k.%s FROM %s AS k JOIN res_users AS u ON u.id = k.user_id"
+            "SELECT k.user_id, k.%s, k.id, k.name FROM %s AS k"
+            " JOIN res_users AS u ON u.id = k.user_id"
             " WHERE k.%s = %s AND u.active AND (k.scope IS NULL OR k.scope = %s)"
             " AND (k.expiration_date IS NULL OR k.expiration_date > (now() AT TIME ZONE 'UTC'))",
             SQL.identifier(_HASH_COLUMN), SQL.identifier(self._table),
             SQL.identifier(_INDEX_COLUMN), key_index(key), scope))
         # Several keys may share a prefix (2^-32 per pair): check every candidate.
-        for user_id, stored in self.env.cr.fetchall():
+        for user_id, stored, key_id, name in self.env.cr.fetchall():
             if verify_key(key, stored):
+                self._log_use(user_id, key_id, name, scope)
                 return user_id
         return None
+
+    def _log_use(self, user_id: int, key_id: int, name: str, scope: str | None) -> None:
+        """An ``apikey_used`` security event, at most one per key and
+        :data:`USE_LOG_INTERVAL` in this process."""
+        marker = (self.env.cr.dbname, key_id)
+        moment = time.monotonic()
+        with _last_logged_lock:
+            last = _last_logged.get(marker)
+            if last is not None and moment - last < USE_LOG_INTERVAL:
+                return
+            _last_logged[marker] = moment
+            if len(_last_logged) > 10_000:  # keys come and go: forget the oldest
+                for stale in sorted(_last_logged, key=_last_logged.__getitem__)[:5_000]:
+                    del _last_logged[stale]
+        audit.log_security_event(self.env.cr, audit.APIKEY_USED, uid=user_id,
+                                 model=self._name, res_id=key_id,
+                                 details={"name": name, "scope": scope})
 
     # -- removing keys -----------------------------------------------------------------------
     def revoke(self) -> bool:
         """Delete these keys: they stop working at once. Users may revoke their own keys,
         Settings members anyone's (access rights and record rules)."""
         return self.unlink()
+
+    def unlink(self) -> bool:
+        # one ``apikey_revoked`` event per key, however it is deleted (revoke, unlink
+        # through the API, expiry); logged once the deletion was allowed
+        keys = [(key.id, key.user_id.id, key.name) for key in self.sudo()]
+        result = super().unlink()
+        for key_id, owner, name in keys:
+            audit.log_security_event(self.env.cr, audit.APIKEY_REVOKED, uid=self.env.uid,
+                                     model=self._name, res_id=key_id,
+                                     details={"name": name, "owner": owner})
+        return result
 
     def remove(self) -> bool:
         """Odoo's name for :meth:`revoke`."""
