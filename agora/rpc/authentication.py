@@ -7,6 +7,10 @@ query (is the stored hash still the same?) and no hashing. A password change or 
 deactivated user is seen at once. Passwords are kept only as keyed digests (HMAC with a
 per-process random key), never in clear. API keys are checked at every call (cheap:
 SHA-256 and one query) and never remembered, so a revoked key stops working at once.
+
+Wrong passwords count for the brute-force protection (``agora.security.throttle``): the
+same query that reads the stored hash reads the counters, and during a cooldown the uid
+is refused whatever the password (LoginThrottled, an AccessDenied), remembered or not.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, NoReturn
 
 from agora.db.sql import SQL
 from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import AccessDenied
+from agora.security import throttle
 from agora.security.passwords import verify_password
 
 #: Scope an API key needs to be used in the external API.
@@ -46,20 +51,25 @@ class CredentialChecker:
 
     def check_uid_password(self, env: Environment, uid: Any, password: Any) -> int:
         """``uid`` when ``password`` is its password or one of its API keys with the RPC
-        scope; AccessDenied otherwise (the same error for every reason)."""
+        scope; AccessDenied otherwise (the same error for every wrong password;
+        LoginThrottled during a brute-force cooldown, TOTP_NEEDS_API_KEY for a 2FA
+        user's bare password)."""
         if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) \
                 or not password:
             raise AccessDenied()
         if _API_KEY_SHAPE.match(password) and self.check_api_key(env, password) == uid:
             return uid
-        # the same query tells whether the user has 2FA (a password alone is then refused)
-        env.cr.execute(SQL("SELECT password, totp_secret IS NOT NULL FROM res_users"
-                           " WHERE id = %s AND active", uid))
-        row = env.cr.fetchone()
-        stored = row[0] if row else None
+        # One query: the user's hash, whether it has 2FA (a password alone is then
+        # refused) and the brute-force counters of its login and of the client address.
+        address = throttle.current_client_address()
+        (login, stored, has_totp), state = throttle.read_state(env.cr, SQL(
+            "SELECT u.login, CASE WHEN u.active THEN u.password END,"
+            " u.active AND u.totp_secret IS NOT NULL"
+            " FROM (SELECT 1) AS one LEFT JOIN res_users u ON u.id = %s", uid), address)
+        state.check()  # during a cooldown even the right password is refused
         if not stored:
-            raise AccessDenied()
-        if row[1]:
+            self._failed(env, login, address, uid if login is not None else None)
+        if has_totp:
             raise AccessDenied(TOTP_NEEDS_API_KEY)
         key = (env.cr.dbname, uid, self._digest(password))
         with self._lock:
@@ -68,14 +78,23 @@ class CredentialChecker:
             return uid
         ok, upgraded = verify_password(password, stored)
         if not ok:
-            raise AccessDenied()
+            self._failed(env, login, address, uid)
         if upgraded:  # an old hash scheme: let the user model store the new hash
             env(user=SUPERUSER_ID, su=True)["res.users"].browse(uid)._check_credentials(password)
             env.cr.flush()
             env.cr.execute(SQL("SELECT password FROM res_users WHERE id = %s", uid))
             stored = env.cr.fetchone()[0]
         self._remember(key, stored)
+        if state.login_failures:
+            throttle.clear_failures(env.cr, login, address)
         return uid
+
+    @staticmethod
+    def _failed(env: Environment, login: str | None, address: str | None,
+                user_id: int | None) -> NoReturn:
+        """Count a wrong (uid, password) for the brute-force protection and refuse."""
+        throttle.record_failure(env.cr, login, address, user_id, throttle.SOURCE_RPC)
+        raise AccessDenied()
 
     def _remember(self, key: tuple[str, int, bytes], stored: str) -> None:
         with self._lock:

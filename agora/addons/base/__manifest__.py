@@ -5,7 +5,7 @@
     "category": "Hidden",
     "depends": [],
     "data": ["security/ir.model.access.csv", "security/base_rules.xml",
-             "data/ir_cron_data.xml"],
+             "data/ir_cron_data.xml", "views/res_users_login_attempt_views.xml"],
     "demo": [],
     "license": "LGPL-3",
     "installable": True,

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from agora import api, fields, models
+from agora.db.sql import SQL
 from agora.orm.exceptions import AccessDenied
-from agora.security.apikeys import RPC_SCOPE
+from agora.security import throttle
+from agora.security.apikeys import RPC_SCOPE, is_key
 from agora.security.passwords import hash_password, verify_password
 
 
@@ -65,35 +67,71 @@ class ResUsers(models.Model):
     def _check_credentials(self, password: str) -> None:
         """Raise AccessDenied unless ``password`` is this user's password or one of its
         API keys for the "rpc" scope (Odoo clients log in with a key in place of the
-        password); upgrade old password hashes."""
+        password); upgrade old password hashes. During a brute-force cooldown of the
+        login or of the client address (``agora.security.throttle``) only an API key
+        passes: LoginThrottled otherwise, without looking at the password. Records
+        nothing: the callers that count failures do (an override, e.g. LDAP, may still
+        accept what this refuses)."""
         self.ensure_one()
-        self.env.cr.execute("SELECT password FROM res_users WHERE id = %s AND active",
-                            (self.id,))
-        row = self.env.cr.fetchone()
-        stored = row[0] if row else None
+        self._flush_users()
+        cr = self.env.cr
+        address = throttle.current_client_address()
+        (login, stored), state = throttle.read_state(cr, SQL(
+            "SELECT u.login, u.password FROM (SELECT 1) AS one"
+            " LEFT JOIN res_users u ON u.id = %s AND u.active", self.id), address)
+        if state.retry_after:
+            if is_key(password) and self._api_key_owner(password) == self.id:
+                return
+            state.check()
         ok, new_hash = verify_password(password, stored) if stored and password else (False, None)
         if not ok:
             if self._api_key_owner(password) == self.id:
                 return
             raise AccessDenied()
         if new_hash:
-            self.env.cr.execute("UPDATE res_users SET password = %s WHERE id = %s",
-                                (new_hash, self.id))
+            cr.execute("UPDATE res_users SET password = %s WHERE id = %s", (new_hash, self.id))
+        if state.login_failures:
+            throttle.clear_failures(cr, login, address)
 
     @api.model
     def _login(self, login: str, password: str) -> int:
         """The id of the active user ``login`` if ``password`` matches; AccessDenied else
-        (the same error whether the login or the password was wrong)."""
+        (the same error whether the login or the password was wrong, raised from the
+        same place). A wrong password is counted for the login and the client address;
+        too many of them refuse any password for a while (LoginThrottled, see
+        ``agora.security.throttle``)."""
         if not isinstance(login, str) or not isinstance(password, str) or not login:
             raise AccessDenied()
-        user = self.sudo().search([("login", "=", login)], limit=1)
-        if not user:
+        self._flush_users()
+        address = throttle.current_client_address()
+        (_typed, user_id), state = throttle.read_state(
+            self.env.cr, throttle.login_subject(login), address)
+        throttled = state.retry_after > 0
+        if throttled and not is_key(password):
+            state.check()  # before any hashing: a cooldown costs the server nothing
+        if user_id:
+            try:
+                self.browse(user_id).sudo()._check_credentials(password)
+                return user_id
+            except throttle.LoginThrottled:
+                raise
+            except AccessDenied:
+                pass
+        else:
             # the same work as a wrong password, so timing does not reveal valid logins
-            verify_password(password, _DUMMY_HASH)
+            if not throttled:
+                verify_password(password, _DUMMY_HASH)
             self._api_key_owner(password)
-            raise AccessDenied()
-        user._check_credentials(password)
-        return user.id
+            if throttled:
+                state.check()
+        throttle.record_failure(self.env.cr, login, address, user_id, throttle.SOURCE_LOGIN)
+        raise AccessDenied() from None
+
+    def _flush_users(self) -> None:
+        """Users created or changed in this transaction count in the raw SQL lookups."""
+        transaction = self.env.transaction
+        if "res.users" in transaction.towrite:
+            transaction.flush()
 
     def _api_key_owner(self, password: str) -> int | None:
         """The user whose live "rpc" API key ``password`` is, if it is one."""

@@ -1,0 +1,47 @@
+"""Failed logins, one row each: the counters of the brute-force protection
+(``agora.security.throttle``), shared by every worker because they live in the database.
+
+Rows are written by the throttle with raw SQL after the refused request's transaction
+(nobody creates or edits them through the ORM). Administrators (Settings,
+``base.group_system``) see them under Settings > Technical > Login Attempts and may
+delete them, which lifts a cooldown at once; nobody else may read them. The daily
+auto-vacuum deletes rows older than ``base.login_attempt_retention_days`` (30).
+"""
+
+from __future__ import annotations
+
+from agora import api, fields, models
+from agora.security import throttle
+
+
+class ResUsersLoginAttempt(models.Model):
+    _name = "res.users.login.attempt"
+    _description = "Failed Login Attempt"
+    _order = "id desc"
+    _rec_name = "login"
+
+    login = fields.Char(readonly=True, index=True,
+                        help="The login as typed (unknown logins are counted too).")
+    ip = fields.Char(string="Client Address", readonly=True, index=True,
+                     help="IPv6 clients are counted per /64 network.")
+    user_id = fields.Many2one("res.users", string="User", readonly=True, ondelete="cascade",
+                              help="The user of that login, when there is one.")
+    source = fields.Selection([(throttle.SOURCE_LOGIN, "Login"),
+                               (throttle.SOURCE_RPC, "RPC call (uid and password)")],
+                              readonly=True)
+    cleared = fields.Boolean(readonly=True,
+                             help="A successful login from the same address followed: the "
+                                  "failure no longer counts for the login (it still does "
+                                  "for the address).")
+
+
+class IrAutovacuum(models.AbstractModel):
+    _inherit = "ir.autovacuum"
+
+    @api.model
+    def _run_vacuum_cleaner(self) -> dict[str, int]:
+        removed = super()._run_vacuum_cleaner()
+        count = throttle.delete_old_attempts(self.env.cr)
+        if count:
+            removed[ResUsersLoginAttempt._name] = count
+        return removed
