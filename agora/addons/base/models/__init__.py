@@ -8,6 +8,7 @@ from agora.addons.base.models import (  # noqa: F401
     ir_cron,
     ir_model,
     ir_model_access,
+    ir_model_access_explain,
     ir_model_data,
     ir_module,
     ir_rule,
