@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import xmlrpc.client
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pyotp
 import pytest
@@ -15,8 +15,8 @@ import requests
 from werkzeug.test import Client
 
 from agora.db.sql import SQL
-from agora.security import totp
 from agora.testing.pytest_plugin import SERVED_USER_PASSWORD
+from agora.testing.totp import fresh_code, last_step, secret_of
 
 
 def rpc(client, path, params=None):
@@ -41,23 +41,6 @@ def error_message(payload) -> str:
     return payload["error"]["data"]["message"]
 
 
-def last_step(run, uid) -> int | None:
-    def read(env):
-        env.cr.execute(SQL("SELECT totp_last_step FROM res_users WHERE id = %s", uid))
-        return env.cr.fetchone()[0]
-    return run(read)
-
-
-def fresh_code(run, uid, secret) -> str:
-    """A code the server will accept now: a time step within the drift window and later
-    than the last one it accepted (waits when the window is used up)."""
-    last = last_step(run, uid)
-    step = totp.current_step() if last is None else max(totp.current_step(), last + 1)
-    while step > totp.current_step() + totp.DRIFT_STEPS:
-        time.sleep(0.5)
-    return pyotp.TOTP(secret).generate_otp(step)
-
-
 @pytest.fixture
 def client(agora_app):
     return Client(agora_app)
@@ -73,7 +56,7 @@ def enrol(client, db, login, run, uid) -> tuple[str, list[str]]:
     _, payload = authenticate(client, db, login, SERVED_USER_PASSWORD)
     assert payload["result"]["uid"] == uid
     started = call(client, "res.users", "totp_enrol", [[uid]])["result"]
-    secret = parse_qs(urlparse(started["uri"]).query)["secret"][0]
+    secret = secret_of(started["uri"])
     assert secret == started["secret"]
     _, payload = rpc(client, "/web/session/totp/confirm",
                      {"code": fresh_code(run, uid, secret)})

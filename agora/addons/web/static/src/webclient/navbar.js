@@ -3,6 +3,7 @@
 
 import {h, replaceContent} from "../core/dom.js";
 import {session, setCompanies} from "../core/session.js";
+import {openTotpDialog} from "./totp_dialog.js";
 
 function closeOnOutsideClick(dropdown) {
     const listener = (event) => {
@@ -143,6 +144,10 @@ export class Navbar {
                 event.preventDefault();
                 this.actionManager.openPreferences();
             }}, "Preferences"),
+            h("a", {class: "ag-dropdown-item ag-totp-menu", href: "#", onclick: (event) => {
+                event.preventDefault();
+                openTotpDialog();
+            }}, "Two-factor authentication"),
             h("a", {class: "ag-dropdown-item ag-logout", href: "/web/session/logout",
                 onclick: async (event) => {
                     event.preventDefault();
