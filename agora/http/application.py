@@ -171,6 +171,7 @@ class Application:
         else:
             response = self._dispatch_http(request, info, handler, controller, arguments)
         self._send_session_cookie(request, response)
+        self._touch_session(request)
         return response
 
     def _dispatch_http(self, request: HttpRequest, info: RouteInfo, handler: Any,
@@ -307,6 +308,17 @@ class Application:
         cookie = request.session_cookie
         if cookie is None or not Session(*cookie).check_csrf(candidate):
             raise BadRequest("Session expired (invalid CSRF token)")
+
+    def _touch_session(self, request: HttpRequest) -> None:
+        """Extend the idle expiry of a session its read-only request could not (at most
+        once per ``touch_interval``); a failure here must not fail the request."""
+        session = request.session
+        if session is None or not session.touch_pending or self.databases is None:
+            return
+        try:
+            self.databases.run(session.db, lambda cr: self.sessions.touch(cr, session.token))
+        except Exception:  # the session lives on until its current expiry
+            _logger.warning("could not extend session expiry on %s", session.db, exc_info=True)
 
     def _send_session_cookie(self, request: HttpRequest, response: Response) -> None:
         if request.wal_lsn and (request.session_cookie or isinstance(request.new_session,

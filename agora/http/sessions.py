@@ -67,6 +67,9 @@ class Session:
     uid: int | None = None
     login: str | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    #: found by a read-only transaction when its idle expiry was due to move: the
+    #: application touches it in a write of its own (``SessionStore.touch``)
+    touch_pending: bool = field(default=False, compare=False)
 
     @property
     def cookie_value(self) -> str:
@@ -176,12 +179,23 @@ class SessionStore:
         if row is None:
             return None
         uid, login, context, stale = row
-        if stale and not cr.readonly:  # a replica cannot write: the next write touches
-            cr.execute(SQL("UPDATE http_session SET expires_at = LEAST("
-                           "(now() at time zone 'UTC') + make_interval(secs => %s),"
-                           " created_at + make_interval(secs => %s)) WHERE token_hash = %s",
-                           self.lifetime, self.max_age, _hash(token)))
-        return Session(token, cr.dbname, uid, login, context or {})
+        session = Session(token, cr.dbname, uid, login, context or {})
+        if stale and cr.readonly:
+            # most of a client's requests are reads (on a replica, or READ ONLY on the
+            # primary): left untouched, a session used only to read would end one
+            # lifetime after its login
+            session.touch_pending = True
+        elif stale:
+            self.touch(cr, token)
+        return session
+
+    def touch(self, cr: Cursor, token: str) -> None:
+        """Push the idle expiry of ``token``'s session to ``lifetime`` from now, never
+        past ``max_age`` from its creation."""
+        cr.execute(SQL("UPDATE http_session SET expires_at = LEAST("
+                       "(now() at time zone 'UTC') + make_interval(secs => %s),"
+                       " created_at + make_interval(secs => %s)) WHERE token_hash = %s",
+                       self.lifetime, self.max_age, _hash(token)))
 
     def refresh_fingerprint(self, cr: Cursor, session: Session) -> None:
         """Keep ``session`` valid after its own user changed their password or security
