@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import xmlrpc.client
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pyotp
 import pytest
@@ -15,6 +15,7 @@ import requests
 from werkzeug.test import Client
 
 from agora.db.sql import SQL
+from agora.security import totp
 from agora.testing.pytest_plugin import SERVED_USER_PASSWORD
 from agora.testing.totp import fresh_code, last_step, secret_of
 
@@ -427,3 +428,44 @@ def test_login_form_asks_the_code_in_a_second_step(agora_app, agora_served_db, u
     trusted = [c for c in cookies if c.startswith("agora_trusted_device=")]
     assert trusted and "HttpOnly" in trusted[0] and "Max-Age=" in trusted[0]
     assert rpc(browser, "/web/session/get_session_info")[1]["result"]["uid"] == uid
+
+
+# -- the pure functions -------------------------------------------------------------------------
+def test_codes_are_accepted_one_step_early_or_late_and_no_further():
+    secret = totp.new_secret()
+    assert len(secret) == 32
+    now = 1_700_000_015.0  # the middle of a 30 s step
+    step = totp.current_step(now)
+    generate = pyotp.TOTP(secret).generate_otp
+    for offset in (-1, 0, 1):
+        assert totp.matching_step(secret, generate(step + offset), now=now) == step + offset
+    for offset in (-3, -2, 2, 3):
+        assert totp.matching_step(secret, generate(step + offset), now=now) is None
+    # typed with a space, or as a number, as people and clients do
+    code = generate(step)
+    assert totp.matching_step(secret, f"{code[:3]} {code[3:]}", now=now) == step
+    if code[0] != "0":
+        assert totp.matching_step(secret, int(code), now=now) == step
+    for junk in ("", "12345", "1234567", "abcdef", None, True, ["123456"]):
+        assert totp.matching_step(secret, junk, now=now) is None
+    assert totp.matching_step("", code, now=now) is None
+
+
+def test_recovery_codes_are_random_and_typed_loosely():
+    codes = totp.new_recovery_codes()
+    assert len(set(codes)) == totp.RECOVERY_CODE_COUNT
+    for code in codes:
+        canonical = totp.normalize_recovery_code(code)
+        assert canonical and len(canonical) == totp.RECOVERY_CODE_LENGTH
+        assert totp.normalize_recovery_code(f"  {code.upper().replace('-', ' ')} ") == canonical
+    for junk in ("", "abcd-efgh", "abcd-efgh-ijk1", None, 123):
+        assert totp.normalize_recovery_code(junk) is None
+
+
+def test_qr_code_is_an_svg_data_uri_of_the_otpauth_uri():
+    uri = totp.provisioning_uri(totp.new_secret(), "bob@example.com", "ACME Inc")
+    parsed = urlparse(uri)
+    assert parsed.scheme == "otpauth" and "issuer=ACME" in parsed.query
+    data = totp.qr_svg_data_uri(uri)
+    assert data.startswith("data:image/svg+xml")
+    assert "svg" in unquote(data) and "<script" not in unquote(data)
