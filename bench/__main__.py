@@ -1,5 +1,5 @@
-"""``python -m bench [orm|modules|http|unity|web|sales]``: run a workload and print its measurements
-as JSON."""
+"""``python -m bench [orm|modules|http|unity|web|sales|load]``: run a workload and print its
+measurements as JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-WORKLOADS = ("orm", "modules", "http", "unity", "web", "sales")
+WORKLOADS = ("orm", "modules", "http", "unity", "web", "sales", "load")
 
 
 def main(argv: list[str] | None = None) -> int:
