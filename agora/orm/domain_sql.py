@@ -163,11 +163,19 @@ class DomainCompiler:
                     return str(value)
                 raise self.error(f"expected a string for {field.name!r}, got {value!r}",
                                  field.name)
-            return value
+            return self._text(field, value)
         try:
             return field.convert_to_column(field.convert_to_cache(value, self.model))
         except InvalidValueError as exc:
             raise self.error(f"bad value for {field.name!r}: {exc.message}", field.name) from None
+
+    def _text(self, field: Field, text: str) -> str:
+        # PostgreSQL text cannot hold NUL: refused here as a domain error, not by the
+        # driver once the query runs
+        if "\x00" in text:
+            raise self.error(f"a value for {field.name!r} contains a NUL character",
+                             field.name)
+        return text
 
     def _column_leaf(self, field: Field, operator: str, value: Any) -> SQL:
         if not field.column and field.name != "id":
@@ -208,7 +216,7 @@ class DomainCompiler:
         if operator in _LIKE_OPERATORS:
             if empty:
                 raise self.error(f"operator {operator!r} needs a text value", field.name)
-            text = str(value) if not isinstance(value, str) else value
+            text = self._text(field, str(value) if not isinstance(value, str) else value)
             if operator.startswith("=") and (len(text) - len(text.rstrip("\\"))) % 2:
                 raise self.error(f"{operator!r} pattern {text!r} ends with an escape character",
                                  field.name)

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from agora.db.sql import SQL
 from agora.orm import access, api
 from agora.orm.exceptions import InvalidOrderError, InvalidValueError, UnknownFieldError
+from agora.orm.model_search import check_bound
 
 if TYPE_CHECKING:
     from agora.orm.fields import Field
@@ -64,8 +65,8 @@ class GroupMixin:
         if group_terms:
             query.group_by = SQL.join(", ", group_terms)
         query.order = self._group_order(orderby, specs, aggregates, group_terms)
-        query.limit = limit if limit not in (None, False) else None
-        query.offset = offset or 0
+        query.limit = check_bound(self, "limit", limit) if limit not in (None, False) else None
+        query.offset = check_bound(self, "offset", offset) if offset else 0
         if query.is_empty:
             rows: list[tuple[Any, ...]] = []
         else:

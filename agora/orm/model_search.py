@@ -20,6 +20,18 @@ _ORDER_TERM = re.compile(
     r"(?:\s+nulls\s+(?P<nulls>first|last))?\s*$", re.IGNORECASE)
 
 
+#: LIMIT and OFFSET are bigints in PostgreSQL
+_MAX_BOUND = 2**63 - 1
+
+
+def check_bound(model: BaseModel, name: str, value: Any) -> int:
+    """A ``limit`` or ``offset`` a caller gave: an integer PostgreSQL takes, else a typed
+    error (a string or a number beyond 64 bits would only fail in the driver)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_BOUND:
+        raise InvalidValueError(f"{model._name}: invalid {name} {value!r}", model=model._name)
+    return value
+
+
 class SearchMixin:
     __slots__ = ()
 
@@ -41,14 +53,9 @@ class SearchMixin:
         if order is not False:
             query.order = self._order_to_sql(order or self._order, query, query.alias)
         if limit is not None and limit is not False:
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-                raise InvalidValueError(f"{self._name}: invalid limit {limit!r}", model=self._name)
-            query.limit = limit
+            query.limit = check_bound(self, "limit", limit)
         if offset:
-            if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-                raise InvalidValueError(f"{self._name}: invalid offset {offset!r}",
-                                        model=self._name)
-            query.offset = offset
+            query.offset = check_bound(self, "offset", offset)
         return query
 
     def _active_field_name(self: BaseModel) -> str | None:
