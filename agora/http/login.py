@@ -137,6 +137,9 @@ def finish_second_factor(request: HttpRequest, code: Any, *, trust_device: bool 
     if outcome[0] == "wrong":
         raise AccessDenied(f"Invalid authentication code ({outcome[1]} attempt"
                            f"{'s' if outcome[1] != 1 else ''} left).")
+    if outcome[0] == "locked":
+        raise AccessDenied("Too many wrong codes for this account: wait a few minutes, then "
+                           "try again.")
     request.new_session = False
     raise AccessDenied("Your login expired or had too many wrong codes: log in with your "
                        "password again.")

@@ -199,6 +199,30 @@ def test_five_wrong_codes_end_the_pending_login(client, agora_served_db, user,
     assert rpc(client, "/web/session/totp", {"code": good})[1]["result"]["uid"] == uid
 
 
+def test_wrong_codes_over_many_logins_lock_the_user_for_a_while(agora_app, agora_served_db,
+                                                                 user, agora_served_run):
+    uid, login = user
+    secret, _ = enrol(Client(agora_app), agora_served_db, login, agora_served_run, uid)
+    good = fresh_code(agora_served_run, uid, secret)
+    wrong = f"{(int(good) + 3) % 10**6:06d}"
+    for _ in range(2):  # two logins, five wrong codes each: ten in all
+        browser = Client(agora_app)
+        authenticate(browser, agora_served_db, login, SERVED_USER_PASSWORD)
+        for _ in range(5):
+            rpc(browser, "/web/session/totp", {"code": wrong})
+    browser = Client(agora_app)
+    authenticate(browser, agora_served_db, login, SERVED_USER_PASSWORD)
+    # the right code is not even checked now
+    _, payload = rpc(browser, "/web/session/totp", {"code": good})
+    assert "Too many wrong codes" in error_message(payload)
+
+    def window_passed(env):
+        env.cr.execute(SQL("UPDATE res_users SET totp_failures_since = totp_failures_since"
+                           " - interval '1 hour' WHERE id = %s", uid))
+    agora_served_run(window_passed)
+    assert rpc(browser, "/web/session/totp", {"code": good})[1]["result"]["uid"] == uid
+
+
 def test_pending_login_expires(client, agora_served_db, user, agora_served_run):
     uid, login = user
     secret, _ = enrol(Client(client.application), agora_served_db, login, agora_served_run, uid)

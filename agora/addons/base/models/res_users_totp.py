@@ -5,7 +5,8 @@ model's raw SQL touches it), added by :meth:`ResUsersTotp._init_schema`:
 
 - ``res_users.totp_secret``: the shared secret once 2FA is on (NULL: off);
   ``totp_pending_secret``: the secret of an enrolment not yet confirmed;
-  ``totp_last_step``: the last time step a code was accepted for (replay guard).
+  ``totp_last_step``: the last time step a code was accepted for (replay guard);
+  ``totp_failures`` since ``totp_failures_since``: wrong login codes (throttle).
 - ``res_users_totp_recovery``: SHA-256 of each recovery code, ``used_at`` once used.
 - ``res_users_totp_device``: SHA-256 of each "trusted device" cookie, with its expiry.
 - ``res_users_totp_login``: logins whose password was right and whose second factor is
@@ -35,6 +36,10 @@ DEFAULT_TRUSTED_DEVICE_DAYS = 30
 LOGIN_DEADLINE = 300
 #: wrong codes allowed per login before the password must be given again
 LOGIN_ATTEMPTS = 5
+#: wrong login codes one user may get within USER_FAILURE_WINDOW seconds, over all their
+#: pending logins (someone who has the password cannot guess codes at the pace of logins)
+USER_FAILURE_LIMIT = 10
+USER_FAILURE_WINDOW = 900
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS res_users_totp_recovery (
@@ -78,7 +83,9 @@ class ResUsersTotp(models.Model):
             parent(cr)
         cr.execute(SQL("ALTER TABLE res_users ADD COLUMN IF NOT EXISTS totp_secret varchar,"
                        " ADD COLUMN IF NOT EXISTS totp_pending_secret varchar,"
-                       " ADD COLUMN IF NOT EXISTS totp_last_step bigint"))
+                       " ADD COLUMN IF NOT EXISTS totp_last_step bigint,"
+                       " ADD COLUMN IF NOT EXISTS totp_failures integer,"
+                       " ADD COLUMN IF NOT EXISTS totp_failures_since timestamp"))
         for statement in _TABLES:
             cr.execute(SQL(statement))
 
@@ -221,7 +228,8 @@ class ResUsersTotp(models.Model):
         self.ensure_one()
         cr = self.env.cr
         cr.execute(SQL("UPDATE res_users SET totp_secret = NULL, totp_pending_secret = NULL,"
-                       " totp_last_step = NULL WHERE id = %s", self.id))
+                       " totp_last_step = NULL, totp_failures = NULL,"
+                       " totp_failures_since = NULL WHERE id = %s", self.id))
         for table in ("res_users_totp_recovery", "res_users_totp_device",
                       "res_users_totp_login"):
             cr.execute(SQL("DELETE FROM %s WHERE user_id = %s", SQL.identifier(table), self.id))
@@ -356,9 +364,10 @@ class ResUsersTotp(models.Model):
     @api.model
     def _totp_login_finish(self, session_token: str, code: Any) -> tuple[str, int | None, int]:
         """Check ``code`` for the login pending on ``session_token``:
-        ``("ok", uid, 0)``, ``("wrong", uid, attempts left)`` or ``("none", None, 0)``
-        (no such login, past its deadline or out of attempts). Returns rather than
-        raises, so the attempt counter is committed."""
+        ``("ok", uid, 0)``, ``("wrong", uid, attempts left)``, ``("locked", uid, 0)``
+        (too many wrong codes for this user lately: the code is not even checked) or
+        ``("none", None, 0)`` (no such login, past its deadline or out of attempts).
+        Returns rather than raises, so the counters are committed."""
         cr = self.env.cr
         key = totp.digest(session_token)
         cr.execute(SQL("SELECT user_id, attempts FROM res_users_totp_login"
@@ -367,11 +376,25 @@ class ResUsersTotp(models.Model):
         if row is None:
             return "none", None, 0
         uid, attempts = row
-        if self.browse(uid).sudo()._totp_second_factor(code):
+        user = self.browse(uid).sudo()
+        window = SQL(f"{_NOW} - make_interval(secs => %s)", USER_FAILURE_WINDOW)
+        cr.execute(SQL("SELECT coalesce(totp_failures, 0) >= %s AND totp_failures_since > %s"
+                       " FROM res_users WHERE id = %s", USER_FAILURE_LIMIT, window, uid))
+        if cr.fetchone()[0]:
+            return "locked", uid, 0
+        if user._totp_second_factor(code):
             cr.execute(SQL("DELETE FROM res_users_totp_login WHERE session_hash = %s", key))
+            cr.execute(SQL("UPDATE res_users SET totp_failures = NULL, totp_failures_since"
+                           " = NULL WHERE id = %s AND totp_failures IS NOT NULL", uid))
             return "ok", uid, 0
         audit.log_security_event(cr, audit.TOTP_FAILED, uid=uid,
                                  details={"action": "login", "attempt": attempts + 1})
+        cr.execute(SQL(
+            "UPDATE res_users SET"
+            " totp_failures = CASE WHEN totp_failures_since > %s"
+            "   THEN coalesce(totp_failures, 0) + 1 ELSE 1 END,"
+            f" totp_failures_since = CASE WHEN totp_failures_since > %s"
+            f"   THEN totp_failures_since ELSE {_NOW} END WHERE id = %s", window, window, uid))
         left = LOGIN_ATTEMPTS - attempts - 1
         if left <= 0:
             cr.execute(SQL("DELETE FROM res_users_totp_login WHERE session_hash = %s", key))
