@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -109,7 +110,7 @@ class Caller:
     def _call_kw(self, model: str, method: str, ids: Any, args: list[Any],
                  kwargs: dict[str, Any]) -> Outcome:
         return _json_envelope("call_kw", self.session.post(
-            f"{self.url}/web/dataset/call_kw/{model}/{method}", timeout=60, json={
+            f"{self.url}/web/dataset/call_kw", timeout=60, json={
                 "jsonrpc": "2.0", "method": "call", "id": 1,
                 "params": {"model": model, "method": method, "args": args,
                            "kwargs": kwargs}}))
@@ -119,7 +120,8 @@ class Caller:
         body = dict(kwargs)
         if ids is not None:
             body["ids"] = ids
-        response = requests.post(f"{self.url}/json/2/{model}/{method}", timeout=60,
+        path = f"/json/2/{quote(model, safe='')}/{quote(method, safe='')}"
+        response = requests.post(f"{self.url}{path}", timeout=60,
                                  data=json.dumps(body), headers={
                                      "Authorization": f"Bearer {self.key}",
                                      "X-Odoo-Database": self.db,
@@ -130,6 +132,15 @@ class Caller:
         return Outcome("json2", False, name=payload.get("name", ""),
                        message=payload.get("message", ""), debug=payload.get("debug", ""),
                        status=response.status_code, raw=payload)
+
+
+def raw_xmlrpc(url: str, path: str, method: str, params: tuple[Any, ...]) -> Any:
+    """Call any method name (dunder ones included, which ``ServerProxy`` keeps for
+    itself): the result, or the ``xmlrpc.client.Fault`` raised."""
+    response = requests.post(f"{url}{path}", data=xmlrpc.client.dumps(params, method),
+                             headers={"Content-Type": "text/xml"}, timeout=60)
+    assert response.status_code == 200, response.text
+    return xmlrpc.client.loads(response.content)[0][0]
 
 
 def _json_envelope(transport: str, response: requests.Response) -> Outcome:
