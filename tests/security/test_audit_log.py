@@ -258,6 +258,7 @@ def test_only_settings_members_read_the_log_and_nobody_edits_it(env, setup):
     found = admin_log.search([("model", "=", "res.partner")], limit=1)
     assert found and found.operation == "create"
     assert found.read(["new_values"])[0]["new_values"]["name"]
+    assert '"name": "Visible in the log"' in found.new_values_text
 
     alice_log = env["audit.log"].with_user(setup.alice)
     with pytest.raises(AccessError):

@@ -178,3 +178,23 @@ def test_only_settings_members_may_ask_and_asking_logs_no_refusal(env, setup):
     assert answer["allowed"] is False and answer["consistent"] is True
     # the real check run to confirm the answer is a question, not a refused attempt
     assert len(audit.pending_events(env.cr)) == pending
+
+
+def test_the_explain_access_dialog(env, setup):
+    """Settings › Technical › Explain Access: the dialog's button fills in the text."""
+    model = env["ir.model"].search([("model", "=", "res.partner")])
+    wizard = env["access.explain.wizard"].with_user(setup.sysadmin).create({
+        "user_id": setup.bob, "model_id": model.id, "res_id": setup.p_main,
+        "operation": "read"})
+    action = wizard.action_explain()
+    assert action["res_id"] == wizard.id and action["target"] == "new"
+    assert wizard.allowed is False
+    assert wizard.result.startswith("REFUSED")
+    assert "'Contacts: multi-company'" in wizard.result
+    assert "+ res.partner user [Internal User] grants read" in wizard.result
+    menu = env.ref("base.menu_access_explain")
+    assert menu.parent_id == env.ref("base.menu_custom")
+    assert env.ref("base.menu_audit_log").action
+    with pytest.raises(AccessError):
+        env["access.explain.wizard"].with_user(setup.alice).create({
+            "user_id": setup.bob, "model_id": model.id, "operation": "read"})

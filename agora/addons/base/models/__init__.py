@@ -1,4 +1,5 @@
 from agora.addons.base.models import (  # noqa: F401
+    access_explain_wizard,
     audit_log,
     ir_actions,
     ir_attachment,

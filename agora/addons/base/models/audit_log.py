@@ -12,6 +12,7 @@ logged them rolls back). Through the ORM the trail is append-only for everyone:
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +46,19 @@ class AuditLog(models.Model):
     login = fields.Char(readonly=True, index=True)
     ip = fields.Char(string="IP Address", readonly=True)
     details = fields.Json(readonly=True)
+    # the JSON columns as indented text, for the form view
+    old_values_text = fields.Text(string="Old Values (text)", compute="_compute_texts")
+    new_values_text = fields.Text(string="New Values (text)", compute="_compute_texts")
+    details_text = fields.Text(string="Details (text)", compute="_compute_texts")
+
+    @api.depends("old_values", "new_values", "details")
+    def _compute_texts(self) -> None:
+        for entry in self:
+            for name in ("old_values", "new_values", "details"):
+                value = entry[name]
+                entry[f"{name}_text"] = (json.dumps(value, indent=2, sort_keys=True,
+                                                    ensure_ascii=False)
+                                         if value is not None and value is not False else False)
 
     def _search(self, domain: Any, offset: int = 0, limit: int | None = None,
                 order: str | None = None) -> Any:
