@@ -12,8 +12,10 @@ usually ends in a rollback, and the event must still be kept. So
 moment the caller's transaction ends — committed or rolled back — by one INSERT in a
 short transaction of its own on the same connection (read-only units included: the
 connection is idle then and is switched to read-write for that one statement). Callers
-therefore call it whenever they like, before or after their own rollback; nothing is
-written twice, and savepoint rollbacks cannot lose it. A cursor on a read replica
+therefore call it before their transaction ends, whatever its outcome; nothing is written
+twice, and savepoint rollbacks cannot lose it. (Called after a rollback, the event waits
+for the end of the cursor's next transaction: ``with Cursor(...)`` always ends one.) A
+unit of work replayed after a serialization failure logs its events once per try. A cursor on a read replica
 cannot write: its events go through the primary cursor factory set with
 :func:`set_primary_cursor_factory` (the server sets it), else to the ``agora.audit``
 logger only. Every event also goes to that logger, so a database that cannot store it
@@ -209,6 +211,11 @@ def _write_pending(cr: Cursor) -> None:
         if connection.closed:
             _logger.warning("%d security event(s) lost: the connection is closed",
                             len(entries))
+            return
+        if connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            # an earlier hook opened a transaction: it is not ours to end
+            _logger.error("%d security event(s) not stored: the connection is busy",
+                          len(entries))
             return
         was_read_only = connection.read_only
         try:
