@@ -62,4 +62,5 @@ def build_application(settings: Settings, databases: Databases | None = None) ->
     return Application(databases=databases or databases_from_settings(settings),
                        default_db=settings.db_name, proxy_mode=settings.proxy_mode,
                        list_db=settings.list_db, max_request_size=settings.max_request_size,
-                       session_lifetime=settings.session_lifetime)
+                       session_lifetime=settings.session_lifetime,
+                       session_max_age=settings.session_max_age)
