@@ -8,8 +8,10 @@ from typing import Any
 
 from agora import api, fields, models
 from agora.db.sql import SQL
+from agora.orm import access
+from agora.orm.environment import SUPERUSER_ID
 from agora.orm.exceptions import AccessDenied
-from agora.security import throttle
+from agora.security import password_policy, throttle
 from agora.security.apikeys import RPC_SCOPE, is_key
 from agora.security.passwords import hash_password, verify_password
 
@@ -52,17 +54,41 @@ class ResUsers(models.Model):
     def write(self, vals: dict[str, Any]) -> bool:
         return super().write(self._hash_password_vals(vals))
 
-    @staticmethod
-    def _hash_password_vals(vals: dict[str, Any]) -> dict[str, Any]:
-        """Passwords are only ever stored hashed (argon2id)."""
+    def _hash_password_vals(self, vals: dict[str, Any]) -> dict[str, Any]:
+        """Passwords are only ever stored hashed (argon2id), once the policy accepts them
+        (see :meth:`_check_password_policy`)."""
         password = vals.get("password")
         if password:
             if not isinstance(password, str):
                 from agora.orm.exceptions import InvalidValueError
                 raise InvalidValueError("res.users: the password must be a string",
                                         model="res.users", field="password")
+            self._check_password_policy(password, vals)
             vals = {**vals, "password": hash_password(password)}
         return vals
+
+    def _check_password_policy(self, password: str, vals: dict[str, Any]) -> None:
+        """Refuse a weak password (PasswordPolicyError, naming every problem; see
+        ``agora.security.password_policy``) when it is set on behalf of a user: any
+        environment whose uid is not the superuser's, sudo or not — a user changing their
+        own password (the route does it with sudo), an administrator through the API or
+        the web client. Code running as the superuser (module data such as the demo
+        ``admin``/``admin`` login, scripts, ``agora shell``, tests' fixtures) is trusted
+        and not checked. No context key turns the check off: RPC callers choose their
+        context."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        # who may not set the password at all hears that first (as write/create would say)
+        operation = "write" if self else "create"
+        self.check_access(operation)
+        access.check_fields(self, [self._fields["password"]], operation)
+        minimum = password_policy.parse_min_length(
+            self.env["ir.config_parameter"].sudo().get_param(
+                password_policy.MIN_LENGTH_PARAM, password_policy.DEFAULT_MIN_LENGTH))
+        personal = [vals.get("login"), vals.get("name")]
+        for user in self.sudo():
+            personal += [user.login, user.name]
+        password_policy.check_password(password, min_length=minimum, personal=personal)
 
     def _check_credentials(self, password: str) -> None:
         """Raise AccessDenied unless ``password`` is this user's password or one of its
