@@ -90,7 +90,8 @@ def test_metrics_sum_every_worker(prefork: ServeProcess) -> None:
         prefork.call("res.partner", "search_count", [])
         calls += 1
         serving = {pid for pid, _line in _xmlrpc_lines(prefork.log()[log_start:])}
-    assert len(serving) == 2, "both workers should have served a call"
+    # (workers a SIGHUP replaced may still finish a call: more than two is fine)
+    assert len(serving) >= 2, "both workers should have served a call"
     assert _xmlrpc_requests(prefork) - before == calls
 
 
