@@ -424,3 +424,27 @@ def test_the_superuser_is_never_refused_nor_logged(setup):
         env["res.groups"].search([], limit=1).write({"comment": "root may"})
         assert not audit.pending_events(env.cr)
     assert SUPERUSER_ID == 1
+
+
+def test_security_configuration_is_audited_out_of_the_box(env, setup):
+    """Users, groups, access lines and record rules opt in from base itself."""
+    admin = env["res.users"].with_user(setup.admin)
+    admin.browse(setup.alice).write({"groups_id": [(4, env.ref("base.group_system").id)]})
+    [grant] = [r for r in rows(env, model="res.users", res_id=setup.alice)
+               if r["operation"] == "write"]
+    assert grant["uid"] == setup.admin
+    assert grant["new_values"] == {"groups_id": [[4, env.ref("base.group_system").id]]}
+    model_id = env["ir.model"].search([("model", "=", "res.partner")]).id
+    rule = env["ir.rule"].create({"name": "Audited rule", "model_id": model_id,
+                                  "domain_force": "[(1, '=', 1)]"})
+    line = env["ir.model.access"].search([("name", "=", "res.partner user")])
+    line.write({"perm_unlink": True})
+    [created] = rows(env, model="ir.rule", res_id=rule.id)
+    assert created["new_values"]["domain_force"] == "[(1, '=', 1)]"
+    [changed] = [r for r in rows(env, model="ir.model.access", res_id=line.id)
+                 if r["operation"] == "write"]
+    assert changed["old_values"] == {"perm_unlink": False}
+    assert changed["new_values"] == {"perm_unlink": True}
+    group = env["res.groups"].create({"name": "Auditors"})
+    assert [r["operation"] for r in rows(env, model="res.groups", res_id=group.id)] == [
+        "create"]

@@ -97,3 +97,26 @@ class AuditLog(models.Model):
         count = self.env.cr.rowcount
         self.env.transaction.invalidate()
         return count
+
+
+# -- audited out of the box: who may do what ---------------------------------------------------
+# Changes to users (groups, companies, activation, password — masked), groups, access
+# lines and record rules are written rarely and matter in any security review.
+class ResUsersAudit(models.Model):
+    _inherit = "res.users"
+    _audit = True
+
+
+class ResGroupsAudit(models.Model):
+    _inherit = "res.groups"
+    _audit = True
+
+
+class IrModelAccessAudit(models.Model):
+    _inherit = "ir.model.access"
+    _audit = True
+
+
+class IrRuleAudit(models.Model):
+    _inherit = "ir.rule"
+    _audit = True
