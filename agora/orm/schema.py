@@ -8,6 +8,7 @@ lose data (narrowing a type, changing it incompatibly) is refused with SchemaErr
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,29 @@ def sync_schema(registry: Registry, cr: Cursor) -> None:
                 model._init_schema(cr)
         for model in models:
             _sync_constraints(cr, model, registry)
+
+
+def add_missing_columns(cr: Cursor, table: str, columns: dict[str, str]) -> None:
+    """Add to ``table`` the columns of ``columns`` (name -> type and default, source code
+    of a model, never user input) it lacks. Nothing is altered, hence nothing locked,
+    when none is missing: ``ADD COLUMN IF NOT EXISTS`` would lock the table (say
+    ``res_users``, stopping every login) until the install commits."""
+    cr.execute(SQL("SELECT column_name FROM information_schema.columns"
+                   " WHERE table_schema = current_schema() AND table_name = %s", table))
+    existing = {name for (name,) in cr.fetchall()}
+    missing = [(check_identifier(name), ddl) for name, ddl in columns.items()
+               if name not in existing]
+    if missing:
+        clauses = SQL.join(", ", (SQL(f"ADD COLUMN IF NOT EXISTS %s {ddl}",
+                                      SQL.identifier(name)) for name, ddl in missing))
+        cr.execute(SQL("ALTER TABLE %s %s", SQL.identifier(table), clauses))
+
+
+def missing_tables(cr: Cursor, tables: list[str]) -> list[str]:
+    """Those of ``tables`` that do not exist yet (one query)."""
+    cr.execute(SQL("SELECT name FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NULL",
+                   list(tables)))
+    return [name for (name,) in cr.fetchall()]
 
 
 @contextmanager
@@ -140,6 +164,9 @@ def _sync_constraints(cr: Cursor, model: type[BaseModel], registry: Registry) ->
     cr.execute(SQL("SELECT c.conname, c.confdeltype FROM pg_constraint c JOIN pg_class t "
                    "ON t.oid = c.conrelid WHERE t.relname = %s AND c.contype = 'f'", model._table))
     fk_actions = dict(cr.fetchall())
+    # Only missing indexes are created: CREATE INDEX IF NOT EXISTS would still lock the
+    # table against writes until the install commits, on every install, in every table.
+    indexes = _existing_indexes(cr, model._table)
     for field in model._fields.values():
         if field.type == "many2one" and field.column:
             comodel = registry.models[field.comodel_name]
@@ -166,8 +193,9 @@ def _sync_constraints(cr: Cursor, model: type[BaseModel], registry: Registry) ->
                                                     or field.name == "parent_path"):
             index = check_identifier(f"{model._table}__{field.name}_index"[:63])
             method = SQL(" text_pattern_ops") if field.name == "parent_path" else SQL("")
-            cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s%s)", SQL.identifier(index),
-                           table, SQL.identifier(field.name), method))
+            if index not in indexes:
+                cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s%s)",
+                               SQL.identifier(index), table, SQL.identifier(field.name), method))
         if field.type == "many2many" and field.store and not field.computed:
             _sync_relation(cr, model, field, registry)
     for name, definition, _message in model._sql_constraints:
@@ -181,9 +209,22 @@ def _sync_constraints(cr: Cursor, model: type[BaseModel], registry: Registry) ->
         cr.execute(SQL._raw(f'ALTER TABLE "{model._table}" ADD CONSTRAINT "{full}" {definition}'))
 
 
+def _existing_indexes(cr: Cursor, table: str) -> set[str]:
+    cr.execute(SQL("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                   " AND tablename = %s", table))
+    return {name for (name,) in cr.fetchall()}
+
+
+#: Casts PostgreSQL adds when it prints a constraint back (``(0)::double precision``).
+_CAST = re.compile(r"::[a-z_]+(?: [a-z_]+)*(?:\[\])?")
+
+
 def _same_definition(current: str, declared: str) -> bool:
+    """Whether PostgreSQL's rendering of a constraint is the declared one: compared
+    without case, spaces, parentheses and the casts PostgreSQL adds, so an unchanged
+    constraint is not dropped and re-added (and its table locked) at every install."""
     def squash(text: str) -> str:
-        return "".join(ch for ch in text.lower() if ch.isalnum())
+        return "".join(ch for ch in _CAST.sub("", text.lower()) if ch not in ' ()"\n\t')
     return squash(current) == squash(declared)
 
 
@@ -196,5 +237,7 @@ def _sync_relation(cr: Cursor, model: type[BaseModel], field: Field, registry: R
                    "PRIMARY KEY (%s, %s))", relation, col1, SQL.identifier(model._table), col2,
                    SQL.identifier(comodel._table), col1, col2))
     index = check_identifier(f"{field.relation}__{field.column2}_index"[:63])
-    cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s, %s)", SQL.identifier(index),
-                   relation, col2, col1))
+    cr.execute(SQL("SELECT to_regclass(%s) IS NULL", index))
+    if cr.fetchone()[0]:
+        cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s, %s)", SQL.identifier(index),
+                       relation, col2, col1))

@@ -22,6 +22,7 @@ from typing import Any
 from agora import api, fields, models
 from agora.db.sql import SQL
 from agora.orm.exceptions import InvalidValueError, ValidationError
+from agora.orm.schema import add_missing_columns, missing_tables
 from agora.security import audit
 from agora.security.apikeys import (
     INDEX_SIZE,
@@ -61,13 +62,13 @@ class ResUsersApikeys(models.Model):
     def _init_schema(cls, cr: Any) -> None:
         """Add the lookup prefix and the digest to the table (idempotent). Nullable: a row
         made by a plain ``create`` has neither and so can never match a key."""
-        table = SQL.identifier(cls._table)
-        index = SQL.identifier(_INDEX_COLUMN)
-        cr.execute(SQL(
-            f"ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s varchar({INDEX_SIZE}), "
-            "ADD COLUMN IF NOT EXISTS %s varchar", table, index, SQL.identifier(_HASH_COLUMN)))
-        cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s)",
-                       SQL.identifier(f"{cls._table}__index_index"), table, index))
+        add_missing_columns(cr, cls._table, {_INDEX_COLUMN: f"varchar({INDEX_SIZE})",
+                                             _HASH_COLUMN: "varchar"})
+        index_name = f"{cls._table}__index_index"
+        if missing_tables(cr, [index_name]):  # an index is a relation too
+            cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s)",
+                           SQL.identifier(index_name), SQL.identifier(cls._table),
+                           SQL.identifier(_INDEX_COLUMN)))
 
     # -- creating keys -----------------------------------------------------------------------
     @api.model

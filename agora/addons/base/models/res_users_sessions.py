@@ -17,6 +17,7 @@ from typing import Any
 
 from agora import models
 from agora.db.sql import SQL
+from agora.orm.schema import add_missing_columns
 
 #: the column of ``res_users`` that sessions fingerprint together with the password hash
 STAMP_COLUMN = "session_epoch"
@@ -33,8 +34,7 @@ class ResUsers(models.Model):
         parent = getattr(super(), "_init_schema", None)
         if parent is not None:  # another extension of res.users may own columns too
             parent(cr)
-        cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s integer NOT NULL DEFAULT 0",
-                       SQL.identifier(cls._table), SQL.identifier(STAMP_COLUMN)))
+        add_missing_columns(cr, cls._table, {STAMP_COLUMN: "integer NOT NULL DEFAULT 0"})
 
     def _invalidate_sessions(self) -> None:
         """End every session of these users (the current request's too: a caller that

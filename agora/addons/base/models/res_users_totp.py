@@ -25,6 +25,7 @@ from typing import Any
 from agora import api, fields, models
 from agora.db.sql import SQL
 from agora.orm.exceptions import AccessDenied, AccessError, UserError, ValidationError
+from agora.orm.schema import add_missing_columns, missing_tables
 from agora.security import audit, totp
 from agora.security.apikeys import RPC_SCOPE
 from agora.security.passwords import verify_password
@@ -65,6 +66,8 @@ _TABLES = (
         attempts integer NOT NULL DEFAULT 0)""",
 )
 
+_OWN_TABLES = ("res_users_totp_recovery", "res_users_totp_device", "res_users_totp_login")
+
 _NOW = "(now() at time zone 'UTC')"
 
 
@@ -81,13 +84,13 @@ class ResUsersTotp(models.Model):
         parent = getattr(super(), "_init_schema", None)
         if parent is not None:  # another extension of res.users may own columns too
             parent(cr)
-        cr.execute(SQL("ALTER TABLE res_users ADD COLUMN IF NOT EXISTS totp_secret varchar,"
-                       " ADD COLUMN IF NOT EXISTS totp_pending_secret varchar,"
-                       " ADD COLUMN IF NOT EXISTS totp_last_step bigint,"
-                       " ADD COLUMN IF NOT EXISTS totp_failures integer,"
-                       " ADD COLUMN IF NOT EXISTS totp_failures_since timestamp"))
-        for statement in _TABLES:
-            cr.execute(SQL(statement))
+        add_missing_columns(cr, "res_users", {
+            "totp_secret": "varchar", "totp_pending_secret": "varchar",
+            "totp_last_step": "bigint", "totp_failures": "integer",
+            "totp_failures_since": "timestamp"})
+        if missing_tables(cr, list(_OWN_TABLES)):  # once: no DDL (no lock) afterwards
+            for statement in _TABLES:
+                cr.execute(SQL(statement))
 
     # -- the readable flag -------------------------------------------------------------------
     def _compute_totp_enabled(self) -> None:
