@@ -241,14 +241,18 @@ class DomainCompiler:
             self.query.left_join(alias, comodel._table,
                                  SQL("%s = %s", SQL.identifier(alias, "id"),
                                      self.column(field.name)))
-            condition = DomainCompiler(comodel, self.query, alias).compile(subdomain)
+            condition = self._combine(
+                AND, DomainCompiler(comodel, self.query, alias).compile(subdomain),
+                self._readable(comodel, self.query, alias))
             if condition == FALSE:
                 return FALSE
             exists = SQL("%s IS NOT NULL", self.column(field.name))
             return exists if condition == TRUE else SQL("(%s AND %s)", exists, condition)
         sub_alias = make_alias(self.alias, field.name)
         sub = Query(comodel._table, sub_alias)
-        condition = DomainCompiler(comodel, sub, sub_alias).compile(subdomain)
+        condition = self._combine(
+            AND, DomainCompiler(comodel, sub, sub_alias).compile(subdomain),
+            self._readable(comodel, sub, sub_alias))
         if condition == FALSE:
             return FALSE
         sub.add_where(condition)
@@ -263,6 +267,23 @@ class DomainCompiler:
         sub.add_where(SQL("%s = %s", SQL.identifier(rel_alias, field.column1),
                           self.column("id")))
         return SQL("EXISTS (%s)", sub.select(SQL("1")))
+
+    @staticmethod
+    def _readable(comodel: BaseModel, query: Query, alias: str) -> SQL:
+        """The read rules of ``comodel`` on ``alias``: a search through a relation sees
+        only the related records the user may read, or matching on their values would
+        tell what a hidden record holds (another company's contact, one field at a
+        time). Rule domains are compiled as superuser, as everywhere."""
+        if comodel.env.su:
+            return TRUE
+        from agora.orm import access
+        policy = access.active_policy(comodel.env)
+        if policy is None:
+            return TRUE
+        domain = policy.rule_domain(comodel.env, comodel._name, "read")
+        if not domain:
+            return TRUE
+        return DomainCompiler(comodel.sudo(), query, alias).compile(domain)
 
     def _x2many_leaf(self, field: Field, operator: str, value: Any) -> SQL:
         empty = value is False or value is None
