@@ -52,6 +52,8 @@ class Cursor:
         #: the access cache signal read at the start of this transaction (None: unknown,
         #: so nothing is shared across transactions)
         self.cache_signal: int | None = None
+        #: every cache signal read with it, by name (e.g. ``xmlid``); empty: unknown
+        self.cache_signals: dict[str, int] = {}
         self.closed = False
 
     # -- statements ---------------------------------------------------------
@@ -131,6 +133,7 @@ class Cursor:
         self.flush()
         self.connection.commit()
         self.cache_signal = None
+        self.cache_signals = {}
         hooks, self.postcommit = self.postcommit, []
         self.postrollback = []
         for hook in hooks:
@@ -139,6 +142,7 @@ class Cursor:
     def rollback(self) -> None:
         self.connection.rollback()
         self.cache_signal = None
+        self.cache_signals = {}
         self.postcommit = []
         hooks, self.postrollback = self.postrollback, []
         if self.transaction is not None:

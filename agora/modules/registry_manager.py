@@ -20,7 +20,8 @@ def registry_for(cr: Cursor) -> Registry:
     query reads the access cache signal, left on the cursor (``cr.cache_signal``) for
     the access policy's cross-transaction memo."""
     dbname = cr.dbname
-    value, cr.cache_signal = signal.current_values(cr)
+    value, cr.cache_signal, xmlid_value = signal.current_values(cr)
+    cr.cache_signals = {signal.ACCESS: cr.cache_signal, signal.XMLID: xmlid_value}
     registry = Registry.registries.get(dbname)
     if registry is not None and _is_current(cr, value, registry):
         return registry

@@ -28,13 +28,16 @@ from agora.db.sql import SQL
 REGISTRY = "registry"
 #: The cache signal of access rights (groups, access lines, rules, memberships).
 ACCESS = "access"
+#: The cache signal of external ids changed outside module operations.
+XMLID = "xmlid"
 
 
 _SIGNAL_TABLE = SQL("CREATE TABLE IF NOT EXISTS agora_signal"
                     " (name varchar PRIMARY KEY, value bigint NOT NULL)")
 _CURRENT = SQL("SELECT COALESCE(max(value) FILTER (WHERE name = %s), 0),"
+               " COALESCE(max(value) FILTER (WHERE name = %s), 0),"
                " COALESCE(max(value) FILTER (WHERE name = %s), 0) FROM agora_signal",
-               REGISTRY, ACCESS)
+               REGISTRY, ACCESS, XMLID)
 
 
 def ensure_signal(cr: Cursor) -> None:
@@ -53,8 +56,8 @@ def current(cr: Cursor) -> int:
     return cr.fetchone()[0]
 
 
-def current_values(cr: Cursor) -> tuple[int, int]:
-    """``(registry signal, access signal)`` in one query; creates the signal table in a
+def current_values(cr: Cursor) -> tuple[int, int, int]:
+    """``(registry, access, xmlid)`` signals in one query; creates the signal table in a
     database initialised before it existed (this is the first statement of the
     transaction, so rolling back loses nothing)."""
     try:
@@ -64,8 +67,8 @@ def current_values(cr: Cursor) -> tuple[int, int]:
         ensure_signal(cr)
         cr.commit()
         cr.execute(_CURRENT)
-    registry_value, access_value = cr.fetchone()
-    return registry_value, access_value
+    registry_value, access_value, xmlid_value = cr.fetchone()
+    return registry_value, access_value, xmlid_value
 
 
 def bump_cache(cr: Cursor, name: str) -> int:

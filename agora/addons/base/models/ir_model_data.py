@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agora import api, fields, models
+from agora.modules import signal
 from agora.orm.exceptions import MissingError, ValidationError
 
 
@@ -44,11 +45,11 @@ class IrModelData(models.Model):
     def _xmlid_lookup(self, xmlid: str) -> tuple[str, int]:
         """``(model, res_id)`` of an external id; MissingError if unknown.
 
-        Answers are remembered per registry: external ids change with module installs
-        and upgrades (which load a new registry everywhere) and through this model
-        (which forgets them all)."""
+        Answers are remembered per registry and ``xmlid`` signal: external ids change
+        with module installs and upgrades (which load a new registry everywhere) and
+        through this model (which bumps the signal: every process forgets them)."""
         module, name = split_xmlid(xmlid)
-        memo = _memo(self.env.registry)
+        memo = _memo(self.env)
         found = memo.get((module, name))
         if found is not None:
             return found
@@ -59,7 +60,8 @@ class IrModelData(models.Model):
         row = self.env.cr.fetchone()
         if row is None:
             raise MissingError(f"External ID not found: {xmlid}", model="ir.model.data")
-        if not self.env.transaction.towrite.get(self._name):
+        if not self.env.transaction.towrite.get(self._name) \
+                and not getattr(self.env.transaction, "xmlids_changed", False):
             # only what other transactions can see too is remembered
             self.env.cr.postcommit.append(
                 lambda key=(module, name), value=(row[0], row[1]): memo.setdefault(key, value))
@@ -149,16 +151,30 @@ class IrModelData(models.Model):
         return {r.name: (r.model, r.res_id, r.noupdate) for r in records}
 
 
-def _memo(registry: Any) -> dict[tuple[str, str], tuple[str, int]]:
-    memo = getattr(registry, "_xmlid_memo", None)
-    if memo is None:
-        memo = registry._xmlid_memo = {}
-    return memo
+def _memo(env: Any) -> dict[tuple[str, str], tuple[str, int]]:
+    """The answers shared by the transactions that read the same ``xmlid`` signal
+    (replaced as a whole when it moves); a transaction whose signal is unknown keeps
+    its own."""
+    value = env.cr.cache_signals.get(signal.XMLID)
+    if value is None:
+        return {}
+    shared = getattr(env.registry, "_xmlid_memo", None)
+    if shared is None or shared[0] != value:
+        shared = env.registry._xmlid_memo = (value, {})
+    return shared[1]
 
 
 def _forget_memo(env: Any) -> None:
-    """A change of external ids: forget them now and again at commit (another
-    transaction may have remembered the old ones meanwhile)."""
-    memo = _memo(env.registry)
-    memo.clear()
-    env.cr.postcommit.append(memo.clear)
+    """External ids change in this transaction: every process forgets what it remembered
+    once it commits (one signal bump per transaction; module operations reload the
+    registry anyway, and with it the memo)."""
+    if getattr(env.transaction, "xmlids_changed", False):
+        return
+    transaction = env.transaction
+    transaction.xmlids_changed = True
+
+    def reset() -> None:
+        transaction.xmlids_changed = False
+    env.cr.postcommit.append(reset)
+    env.cr.postrollback.append(reset)
+    signal.bump_cache(env.cr, signal.XMLID)
