@@ -207,31 +207,31 @@ _NUMBER = r"^\s*[0-9]+(\.[0-9]+)?\s*$"
 
 
 def _state_query(subject: SQL, address: str | None) -> SQL:
-    """``subject`` (a SELECT of one row with a ``login`` column, plus others) followed by
-    the limits, the cooldown and the counters of that login and of ``address``."""
+    """``subject`` (a SELECT of one row whose first column is the ``login``, plus others)
+    followed by the limits, the cooldown and the counters of that login and of
+    ``address``. Each counter is one range scan of a (login|ip, create_date) index over
+    the window: rows older than the window (kept for the retention) are never read."""
     keys = [LOGIN_LIMIT_PARAM, ADDRESS_LIMIT_PARAM, COOLDOWN_PARAM, WINDOW_PARAM]
-    settings = SQL.join(", ", [
+    login_limit, address_limit, cooldown, window = (
         SQL("coalesce((SELECT number FROM params WHERE key = %s), %s)", key,
-            float(DEFAULTS[key])) for key in keys])
+            float(DEFAULTS[key])) for key in keys)
     return SQL(
-        "WITH subject AS (%s), "
-        "params AS (SELECT key, CASE WHEN value ~ %s THEN btrim(value)::float8 END AS number"
-        "           FROM ir_config_parameter WHERE key = ANY(%s)), "
-        "policy(login_limit, address_limit, cooldown, horizon) AS (SELECT %s), "
-        "counters AS ("
-        " SELECT count(*) FILTER (WHERE a.login = s.login AND NOT a.cleared) AS login_failures,"
-        "  extract(epoch FROM now() AT TIME ZONE 'UTC' - max(a.create_date)"
-        "   FILTER (WHERE a.login = s.login AND NOT a.cleared))::float8 AS login_idle,"
-        "  count(*) FILTER (WHERE a.ip = %s) AS address_failures,"
-        "  extract(epoch FROM now() AT TIME ZONE 'UTC' - max(a.create_date)"
-        "   FILTER (WHERE a.ip = %s))::float8 AS address_idle"
-        " FROM subject s CROSS JOIN policy p JOIN res_users_login_attempt a"
-        "  ON (a.login = s.login OR a.ip = %s)"
-        "  AND a.create_date > now() AT TIME ZONE 'UTC' - make_interval(secs => p.horizon))"
-        "SELECT s.*, p.login_limit, p.address_limit, p.cooldown, c.login_failures,"
-        " c.login_idle, c.address_failures, c.address_idle"
-        " FROM subject s, policy p, counters c",
-        subject, _NUMBER, keys, settings, address, address, address)
+        "WITH subject AS (%s),"
+        " params AS (SELECT key, CASE WHEN value ~ %s THEN btrim(value)::float8 END AS number"
+        "  FROM ir_config_parameter WHERE key = ANY(%s)),"
+        " policy AS (SELECT %s AS login_limit, %s AS address_limit, %s AS cooldown,"
+        "  now() AT TIME ZONE 'UTC' - make_interval(secs => %s) AS since)"
+        " SELECT s.*, p.login_limit, p.address_limit, p.cooldown, l.failures, l.idle,"
+        "  a.failures, a.idle"
+        " FROM subject s CROSS JOIN policy p"
+        " CROSS JOIN LATERAL (SELECT count(*) AS failures, extract(epoch FROM"
+        "   now() AT TIME ZONE 'UTC' - max(create_date))::float8 AS idle"
+        "  FROM res_users_login_attempt"
+        "  WHERE login = s.login AND create_date > p.since AND NOT cleared) l"
+        " CROSS JOIN LATERAL (SELECT count(*) AS failures, extract(epoch FROM"
+        "   now() AT TIME ZONE 'UTC' - max(create_date))::float8 AS idle"
+        "  FROM res_users_login_attempt WHERE ip = %s AND create_date > p.since) a",
+        subject, _NUMBER, keys, login_limit, address_limit, cooldown, window, address)
 
 
 def _state(row: tuple[Any, ...]) -> ThrottleState:
