@@ -36,6 +36,7 @@ from agora.orm.environment import SUPERUSER_ID, Environment
 from agora.orm.exceptions import AccessDenied, UserError
 from agora.orm.models import module_of_python_module
 from agora.rpc.marshal import to_wire
+from agora.security.throttle import bound_client_address, client_address
 
 _logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -141,7 +142,9 @@ class Application:
         request.app = self
         request.max_content_length = self.max_request_size
         try:
-            response = self.dispatch(request)
+            # the address failed logins are counted against (brute-force protection)
+            with bound_client_address(client_address(environ, self.proxy_mode)):
+                response = self.dispatch(request)
         finally:
             query_counter.reset(token)
         apply_security_headers(request, response)

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from agora import exceptions, http
 from agora.addons.web.controllers.pages import render_page
 from agora.http.login import TRUSTED_DEVICE_COOKIE, finish_second_factor
+from agora.security.throttle import LoginThrottled
 
 LOGIN_CSRF_COOKIE = "agora_login_csrf"
 
@@ -54,6 +55,8 @@ class Login(http.Controller):
                 try:
                     _session, info = http.open_session(request, values["db"], values["login"],
                                                        form.get("password", ""))
+                except LoginThrottled as exc:  # says when to try again
+                    values["error"] = str(exc)
                 except exceptions.AccessDenied:
                     values["error"] = "Wrong login or password."
                 else:
