@@ -19,6 +19,7 @@ from agora.http.request import HttpRequest
 from agora.http.sessions import Session
 from agora.orm.environment import Environment
 from agora.orm.exceptions import AccessDenied
+from agora.security import audit
 
 
 def session_info(env: Environment, session: Session) -> dict[str, Any]:
@@ -150,9 +151,15 @@ def close_session(request: HttpRequest) -> None:
     cookie = request.session_cookie
     if cookie is not None:
         session = Session(*cookie)
+
+        def end(env: Environment) -> None:
+            live = request.app.sessions.get(env.cr, session.token)
+            if live is not None and live.uid is not None:
+                audit.log_security_event(env.cr, audit.LOGOUT, uid=live.uid,
+                                         login=live.login)
+            request.app.sessions.delete(env.cr, session)
         try:
-            request.run_in_database(
-                cookie[1], lambda env: request.app.sessions.delete(env.cr, session))
+            request.run_in_database(cookie[1], end)
         except LookupError:
             pass  # the database is gone: so is the session
     request.new_session = False

@@ -10,6 +10,7 @@ from agora.conf import Settings
 from agora.db.manager import Databases
 from agora.db.url import resolve_db_url
 from agora.http.application import Application
+from agora.security import audit
 
 _logger = logging.getLogger(__name__)
 
@@ -59,7 +60,10 @@ def build_application(settings: Settings, databases: Databases | None = None) ->
     """The application of ``agora serve``: every collected controller, the configured
     databases (pools open lazily, so this may run before a prefork)."""
     load_controllers()
-    return Application(databases=databases or databases_from_settings(settings),
+    databases = databases or databases_from_settings(settings)
+    # security events raised on a read replica are written on the primary
+    audit.set_primary_cursor_factory(lambda db: databases.pools(db).cursor())
+    return Application(databases=databases,
                        default_db=settings.db_name, proxy_mode=settings.proxy_mode,
                        list_db=settings.list_db, max_request_size=settings.max_request_size,
                        session_lifetime=settings.session_lifetime,

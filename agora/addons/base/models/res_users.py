@@ -11,7 +11,7 @@ from agora.db.sql import SQL
 from agora.orm import access
 from agora.orm.environment import SUPERUSER_ID
 from agora.orm.exceptions import AccessDenied
-from agora.security import password_policy, throttle
+from agora.security import audit, password_policy, throttle
 from agora.security.apikeys import RPC_SCOPE, is_key
 from agora.security.passwords import hash_password, verify_password
 
@@ -52,7 +52,12 @@ class ResUsers(models.Model):
         return super().create([self._hash_password_vals(vals) for vals in vals_list])
 
     def write(self, vals: dict[str, Any]) -> bool:
-        return super().write(self._hash_password_vals(vals))
+        result = super().write(self._hash_password_vals(vals))
+        if vals.get("password"):
+            for user_id in self.ids:
+                audit.log_security_event(self.env.cr, audit.PASSWORD_CHANGED, uid=user_id,
+                                         details={"by": self.env.uid})
+        return result
 
     def _hash_password_vals(self, vals: dict[str, Any]) -> dict[str, Any]:
         """Passwords are only ever stored hashed (argon2id), once the policy accepts them
@@ -138,6 +143,8 @@ class ResUsers(models.Model):
         if user_id:
             try:
                 self.browse(user_id).sudo()._check_credentials(password)
+                audit.log_security_event(self.env.cr, audit.LOGIN, uid=user_id, login=login,
+                                         ip=address)
                 return user_id
             except throttle.LoginThrottled:
                 raise
@@ -150,6 +157,8 @@ class ResUsers(models.Model):
             self._api_key_owner(password)
             if throttled:
                 state.check()
+        audit.log_security_event(self.env.cr, audit.LOGIN_FAILED, uid=user_id or None,
+                                 login=login, ip=address)
         throttle.record_failure(self.env.cr, login, address, user_id, throttle.SOURCE_LOGIN)
         raise AccessDenied() from None
 
