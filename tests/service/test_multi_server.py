@@ -17,6 +17,7 @@ import threading
 import time
 import xmlrpc.client
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any
 
@@ -277,12 +278,17 @@ def on_every_worker(server: Server, check: Callable[[], Any]) -> None:
     registry or memo fails the check instead of going unnoticed."""
     workers = server.children()
     served: set[int] = set()
-    for _ in range(MAX_ROUNDS):
-        done = len(server.request_pids())
-        check()
-        served.update(server.request_pids()[done:])
-        if workers <= served:
-            return
+    # As many calls at once as there are workers: an idle worker must take the next
+    # connection while the others are busy (one after the other, a loaded machine may
+    # let the same worker answer every call).
+    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
+        for _ in range(MAX_ROUNDS):
+            done = len(server.request_pids())
+            for future in [pool.submit(check) for _worker in workers]:
+                future.result(CALL_TIMEOUT)
+            served.update(server.request_pids()[done:])
+            if workers <= served:
+                return
     raise AssertionError(f"workers {workers} did not all answer in {MAX_ROUNDS} rounds "
                          f"(served by {served})")
 
