@@ -30,7 +30,7 @@ def parse_request(body: bytes) -> tuple[Any, dict[str, Any]]:
     """``(id, params)`` of a JSON-RPC call; JsonRpcError when the body is not one."""
     try:
         payload = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # nested too deeply
         raise JsonRpcError(f"Invalid JSON data: {exc}") from None
     if not isinstance(payload, dict):
         raise JsonRpcError("Invalid JSON-RPC request: the body must be an object")

@@ -19,6 +19,7 @@ from agora.orm.exceptions import (
 )
 from agora.orm.flush import modified
 from agora.orm.integrity import translate_integrity_error
+from agora.orm.model_search import check_names
 from agora.orm.newid import NewId
 from agora.orm.x2many_batch import write_new_x2many
 
@@ -539,7 +540,7 @@ class CrudMixin:
         if isinstance(names, str):
             names = [names]
         result = []
-        for name in names:
+        for name in check_names(self, "fields", names):
             field = self._field(name)
             if field not in result:
                 result.append(field)
@@ -616,6 +617,9 @@ class CrudMixin:
 
     # -- copy --------------------------------------------------------------------------------
     def copy_data(self: BaseModel, default: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        if default and not isinstance(default, dict):
+            raise InvalidValueError(f"{self._name}.copy_data: default must be a dict of "
+                                    f"values, got {default!r}", model=self._name)
         default = dict(default or {})
         result = []
         for record in self:
@@ -678,7 +682,7 @@ def _normalize_commands(field: Field, value: Any, record: BaseModel) -> list[tup
     if not isinstance(value, list | tuple):
         raise field.invalid(value, "a list of commands or ids")
     if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        return [(Command.SET, 0, list(value))]
+        return _normalize_commands(field, [(Command.SET, 0, list(value))], record)
     commands = []
     for command in value:
         if not isinstance(command, list | tuple) or not command or not isinstance(command[0], int):
@@ -691,10 +695,12 @@ def _normalize_commands(field: Field, value: Any, record: BaseModel) -> list[tup
         elif code == Command.SET:
             ids = padded[2]
             if not isinstance(ids, list | tuple) or not all(
-                    isinstance(i, int) and not isinstance(i, bool) for i in ids):
+                    isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID
+                    for i in ids):
                 raise field.invalid(command, "(6, 0, [ids])")
         elif code in (Command.DELETE, Command.UNLINK, Command.LINK):
-            if isinstance(padded[1], bool) or not isinstance(padded[1], int) or padded[1] <= 0:
+            if isinstance(padded[1], bool) or not isinstance(padded[1], int) \
+                    or not 0 < padded[1] <= MAX_ID:
                 raise field.invalid(command, f"({code}, id)")
         elif code != Command.CLEAR:
             raise field.invalid(command, "a command code between 0 and 6")
@@ -707,6 +713,7 @@ from agora.orm.fields.base import Field as _Field  # noqa: E402
 _PLAIN = _Field.convert_to_column
 _PLAIN_READ_TYPES = frozenset(("char", "text", "html", "selection", "date", "datetime", "integer",
                                "float", "monetary", "boolean", "json"))
+from agora.orm.fields.relational import MAX_ID  # noqa: E402
 from agora.orm.fields.scalar import Boolean as _Boolean  # noqa: E402
 from agora.orm.fields.scalar import Float as _Float  # noqa: E402
 from agora.orm.fields.scalar import Integer as _Integer  # noqa: E402

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agora.orm import access, api
-from agora.orm.exceptions import UserError
+from agora.orm.exceptions import InvalidValueError, UserError
 from agora.orm.fields.base import MISSING
+from agora.orm.model_search import check_names
 
 if TYPE_CHECKING:
     from agora.orm.models import BaseModel
@@ -19,6 +20,11 @@ class DescribeMixin:
     def fields_get(self: BaseModel, allfields: list[str] | None = None,
                    attributes: list[str] | None = None) -> dict[str, dict[str, Any]]:
         """``{name: {type, string, required, readonly, ...}}`` for the model's fields."""
+        for name, value in (("allfields", allfields), ("attributes", attributes)):
+            if value and (not isinstance(value, list | tuple)
+                          or not all(isinstance(item, str) for item in value)):
+                raise InvalidValueError(f"{self._name}.fields_get: {name} must be a list of "
+                                        f"names, got {value!r}", model=self._name)
         names = allfields or list(self._fields)
         result: dict[str, dict[str, Any]] = {}
         for name in names:
@@ -59,7 +65,7 @@ class DescribeMixin:
         field's ``default``."""
         context = self.env.context
         result: dict[str, Any] = {}
-        for name in fields_list:
+        for name in check_names(self, "fields_list", fields_list):
             field = self._field(name)
             key = f"default_{name}"
             if key in context:

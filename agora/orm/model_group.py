@@ -11,7 +11,7 @@ from babel.dates import format_date
 from agora.db.sql import SQL
 from agora.orm import access, api
 from agora.orm.exceptions import InvalidOrderError, InvalidValueError, UnknownFieldError
-from agora.orm.model_search import check_bound
+from agora.orm.model_search import check_bound, check_names
 
 if TYPE_CHECKING:
     from agora.orm.fields import Field
@@ -39,7 +39,8 @@ class GroupMixin:
                    lazy: bool = True) -> list[dict[str, Any]]:
         """Groups of records with their count and aggregated values (Odoo's format)."""
         self.browse().check_access("read")
-        groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        groupbys = [groupby] if isinstance(groupby, str) else \
+            check_names(self, "groupby", groupby or [])
         if lazy and groupbys:
             annotated = groupbys[:1]
         else:
@@ -52,7 +53,8 @@ class GroupMixin:
             expression = self._group_expression(query.alias, field, granularity)
             select.append(SQL("%s AS %s", expression, SQL.identifier(f"__g{index}")))
             group_terms.append(expression)
-        aggregates = self._parse_aggregates(fields or [], {s[1].name for s in specs})
+        aggregates = self._parse_aggregates(check_names(self, "fields", fields or []),
+                                            {s[1].name for s in specs})
         access.check_fields(self, [s[1] for s in specs] + [a[2] for a in aggregates], "read")
         for index, (_alias, function, field) in enumerate(aggregates):
             column = SQL.identifier(query.alias, field.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agora.db.sql import SQL
-from agora.orm.exceptions import ValidationError
+from agora.orm.exceptions import MissingError, ValidationError
 
 if TYPE_CHECKING:
     from agora.orm.models import BaseModel
@@ -47,7 +47,11 @@ class HierarchyMixin:
         for record in self:
             parent = record[self._parent_name]
             cr.execute(SQL("SELECT parent_path FROM %s WHERE id = %s", table, record.id))
-            old_path = cr.fetchone()[0]
+            row = cr.fetchone()
+            if row is None:  # an id that names no record (a caller's made-up one)
+                raise MissingError(f"Record does not exist or has been deleted: "
+                                   f"{self._name}({record.id},)", model=self._name)
+            old_path = row[0]
             if old_path is None:  # never computed (rows written by SQL): compute it now
                 self._parent_store_compute(record)
                 continue

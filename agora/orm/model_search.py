@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from agora.db.sql import SQL
@@ -30,6 +31,17 @@ def check_bound(model: BaseModel, name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_BOUND:
         raise InvalidValueError(f"{model._name}: invalid {name} {value!r}", model=model._name)
     return value
+
+
+def check_names(model: BaseModel, name: str, value: Any) -> list[str]:
+    """A list of field names (or specs) a caller gave, else a typed error: a number or a
+    dict where the names should be would only fail further down, untyped."""
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | dict):
+        names = list(value)
+        if all(isinstance(item, str) for item in names):
+            return names
+    raise InvalidValueError(f"{model._name}: {name} must be a list of names, got {value!r}",
+                            model=model._name)
 
 
 class SearchMixin:
@@ -180,7 +192,7 @@ class SearchMixin:
                     operator: str = "ilike", limit: int | None = 100,
                     args: Any = None) -> list[tuple[int, str]]:
         """``[(id, display_name)]`` of records whose name matches ``name``."""
-        domain = list(domain or args or [])
+        domain = normalize_domain(domain or args or [], self._name)
         rec_name = self._rec_name_field()
         if name or operator not in ("ilike", "like", "=like", "=ilike"):
             if rec_name == "id":

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from agora.orm.environment import Environment
-from agora.orm.exceptions import MissingError, UnknownFieldError
+from agora.orm.exceptions import InvalidValueError, MissingError, UnknownFieldError
 from agora.orm.fields import Field
 from agora.orm.model_archive import ArchiveMixin
 from agora.orm.model_crud import CrudMixin
@@ -242,7 +242,8 @@ class BaseModel(SearchMixin, CrudMixin, FetchMixin, GroupMixin, DescribeMixin, H
 
     def ensure_one(self) -> BaseModel:
         if len(self._ids) != 1:
-            raise ValueError(f"Expected singleton: {self!r}")
+            # typed (and still a ValueError): remotely, the ids are the caller's input
+            raise InvalidValueError(f"Expected singleton: {self!r}", model=self._name)
         return self
 
     def exists(self) -> BaseModel:

@@ -18,6 +18,11 @@ RPC_FAULT_CODE_ACCESS_DENIED = 3
 RPC_FAULT_CODE_ACCESS_ERROR = 4
 
 
+#: arrays and structs nested deeper than this are refused: no call of the API needs it,
+#: and code walking such values recursively (repr in an error message...) would overflow
+MAX_NESTING = 100
+
+
 class XmlRpcRequestError(ValueError):
     """The body is not an XML-RPC method call."""
 
@@ -26,11 +31,28 @@ def parse_call(body: bytes) -> tuple[str, tuple[Any, ...]]:
     """``(method, params)``; ``<nil/>`` (erppeek) is accepted as None."""
     try:
         params, method = xmlrpc.client.loads(body, use_builtin_types=True)
-    except (ExpatError, xmlrpc.client.ResponseError, ValueError, TypeError) as exc:
+    except (ExpatError, xmlrpc.client.ResponseError, ValueError, TypeError, LookupError,
+            ArithmeticError) as exc:  # LookupError: a <member> without <name>, and such
         raise XmlRpcRequestError(f"invalid XML-RPC request: {exc}") from None
-    if not method:
+    if not method or not isinstance(method, str):
         raise XmlRpcRequestError("invalid XML-RPC request: no method name")
+    if _too_deep(params):
+        raise XmlRpcRequestError(f"invalid XML-RPC request: values nested deeper than "
+                                 f"{MAX_NESTING} levels")
     return method, params
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests lists/dicts beyond ``MAX_NESTING`` (without recursing)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, list | tuple | dict):
+            if depth > MAX_NESTING:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def dump_result(result: Any) -> bytes:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from agora.orm.models import BaseModel
 
 ONDELETE_VALUES = ("set null", "restrict", "cascade")
+#: ids are int4 (serial): a bigger one names no record and would only fail in the database
+MAX_ID = 2**31 - 1
 
 
 class RelatedPrefetch:
@@ -107,7 +109,7 @@ class Many2one(_Relational):
         if type(value) is NewId:
             return value
         if isinstance(value, int):
-            if value <= 0:
+            if not 0 < value <= MAX_ID:
                 raise self.invalid(value, f"a {self.comodel_name} id")
             return value
         if isinstance(value, list | tuple) and value and isinstance(value[0], int) \

@@ -53,7 +53,7 @@ class Integer(Field):
                 raise self.invalid(value, "an integer within 32 bits")
             return value
         if isinstance(value, float) and value.is_integer():
-            return int(value)
+            return self.convert_to_cache(int(value), record)  # 1e300 is "integer" too
         if isinstance(value, str):
             try:
                 return self.convert_to_cache(int(value.strip()), record)
@@ -95,18 +95,17 @@ class Float(Field):
             return 0.0
         if isinstance(value, bool):
             raise self.invalid(value, "a number")
-        if isinstance(value, int | float):
-            result = float(value)
-        elif isinstance(value, str):
-            try:
+        try:
+            if isinstance(value, int | float):
+                result = float(value)
+            elif isinstance(value, str):
                 result = float(value.strip())
-            except ValueError:
-                raise self.invalid(value, "a number") from None
-        else:
-            try:
+            else:
                 result = float(value)  # Decimal and friends
-            except (TypeError, ValueError):
-                raise self.invalid(value, "a number") from None
+        except (TypeError, ValueError):
+            raise self.invalid(value, "a number") from None
+        except OverflowError:  # an integer beyond what a float holds
+            raise self.invalid(value, "a finite number") from None
         if math.isnan(result) or math.isinf(result):
             raise self.invalid(value, "a finite number")
         if self.digits:
