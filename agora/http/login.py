@@ -162,4 +162,6 @@ def close_session(request: HttpRequest) -> None:
             request.run_in_database(cookie[1], end)
         except LookupError:
             pass  # the database is gone: so is the session
-    request.new_session = False
+        # Cleared only when the request brought it: a cross-site post (which SameSite
+        # strips of the cookie) must not make the browser drop it and log the user out.
+        request.new_session = False

@@ -324,10 +324,6 @@ def test_another_site_cannot_end_the_session_by_post(victim, attacker, served):
     assert uid_of(served, before) == 2, "a cross-site POST ended the session on the server"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "/web/session/logout clears the session cookie even when the request brought none: a "
-    "cross-site POST (which SameSite=Lax strips of the cookie) still makes the browser drop "
-    "it, logging the victim out; reported (agora/http/login.py close_session)"))
 def test_another_site_cannot_drop_the_session_cookie(victim, attacker, served):
     attacker_page(victim, attacker, auto_form(f"{served.url}/web/session/logout", {}))
     victim.wait_for_url(re.compile(r".*/web/login.*"))
