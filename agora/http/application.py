@@ -45,6 +45,8 @@ _request_logger = logging.getLogger("agora.http.requests")
 #: Largest request body accepted (JSON or XML-RPC); bigger ones get 413.
 MAX_REQUEST_SIZE = 64 * 1024 * 1024
 _UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+#: what a JSON-RPC body may be declared as when the request carries a session cookie
+_JSON_TYPES = ("application/json", "application/json-rpc")
 
 
 class NoDatabaseSelected(UserError):
@@ -190,6 +192,15 @@ class Application:
     def _dispatch_json(self, request: HttpRequest, info: RouteInfo, handler: Any,
                        arguments: dict[str, Any]) -> Response:
         request_id = None
+        if request.method == "POST" and request.session_cookie is not None \
+                and request.mimetype not in _JSON_TYPES:
+            # No CSRF token here (scripts call these routes): a cross-site page can make
+            # the browser post with the cookie, but only as a form or text, never as JSON
+            # without a CORS preflight (never granted). Cookie-less callers are not at risk.
+            payload = error_envelope(None, JsonRpcError(
+                "requests that carry a session cookie must have the content type "
+                "application/json"), code=415, debug=False)
+            return json_response(payload, status=415)
         try:
             request_id, params = parse_request(request.get_data(cache=True))
             request.params = params

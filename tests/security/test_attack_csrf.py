@@ -234,6 +234,28 @@ def victim(agora_page, served):
     return agora_page
 
 
+def test_session_cookie_callers_of_json_rpc_must_send_json(served, canary, admin_session):
+    """Same rule for the JSON-RPC routes (as Odoo, which dispatches them on the JSON
+    content type): a form or text body with the session cookie is refused, unread."""
+    body = json.dumps(jsonrpc_write(canary, "forged as text"))
+    for content_type, data in [("text/plain", body),
+                               ("application/x-www-form-urlencoded", body),
+                               ("multipart/form-data; boundary=x", "--x--")]:
+        response = admin_session.post(f"{served.url}/web/dataset/call_kw", data=data,
+                                      timeout=30, headers={"Content-Type": content_type})
+        assert response.status_code == 415, (content_type, response.text)
+        assert "application/json" in response.json()["error"]["data"]["message"]
+    assert canary_name(served, canary) == "CSRF canary"
+    # the same call as JSON is served (the refusal is the content type, nothing else);
+    # on a record of its own, so the module's canary stays untouched
+    own = served.run(lambda env: env["res.partner"].create({"name": "JSON control"}).id)
+    answer = admin_session.post(f"{served.url}/web/dataset/call_kw", timeout=30,
+                                data=json.dumps(jsonrpc_write(own, "written as JSON")),
+                                headers={"Content-Type": "application/json"}).json()
+    assert "error" not in answer, answer
+    assert canary_name(served, own) == "written as JSON"
+
+
 def test_another_site_cannot_write_through_the_json_rpc_session(victim, attacker, served,
                                                                  canary):
     url = served.url
