@@ -26,7 +26,6 @@ Any layer may record (this module imports nothing from Agora); the names:
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from typing import Any
@@ -50,38 +49,32 @@ def _build() -> dict[str, Any]:
 
     global _registry
     registry = CollectorRegistry()
-    metrics = _metric_objects(registry, Counter, Gauge, Histogram)
-    _registry = registry
-    return metrics
-
-
-def _metric_objects(registry: Any, Counter: Any, Gauge: Any,  # noqa: N803 (classes)
-                    Histogram: Any) -> dict[str, Any]:
-    Counter = functools.partial(Counter, registry=registry)  # noqa: N806
-    Gauge = functools.partial(Gauge, registry=registry)  # noqa: N806
-    Histogram = functools.partial(Histogram, registry=registry)  # noqa: N806
-    return {
+    built = {
         "requests": Counter("agora_http_requests", "HTTP requests answered",
-                            ["method", "route", "status"]),
+                            ["method", "route", "status"], registry=registry),
         "latency": Histogram("agora_http_request_duration_seconds",
                              "Time to answer an HTTP request", ["route"],
-                             buckets=_LATENCY_BUCKETS),
+                             buckets=_LATENCY_BUCKETS, registry=registry),
         "request_queries": Histogram("agora_http_request_queries",
                                      "SQL statements run by one HTTP request", ["route"],
-                                     buckets=_QUERY_BUCKETS),
-        "queries": Counter("agora_sql_queries", "SQL statements executed"),
+                                     buckets=_QUERY_BUCKETS, registry=registry),
+        "queries": Counter("agora_sql_queries", "SQL statements executed",
+                           registry=registry),
         "units": Counter("agora_db_units", "Units of work (transactions) run",
-                         ["kind", "server"]),
-        "retries": Counter("agora_db_retries", "Units of work run again", ["reason"]),
+                         ["kind", "server"], registry=registry),
+        "retries": Counter("agora_db_retries", "Units of work run again", ["reason"],
+                           registry=registry),
         "skipped": Counter("agora_db_replica_skipped",
                            "Read-only units sent to the primary though replicas exist",
-                           ["reason"]),
+                           ["reason"], registry=registry),
         "pool": Gauge("agora_db_pool_connections", "Pooled connections",
-                      ["server", "state"], multiprocess_mode="livesum"),
+                      ["server", "state"], multiprocess_mode="livesum", registry=registry),
         "lag": Gauge("agora_db_replica_lag_seconds",
                      "Replication lag last measured, per replica", ["replica"],
-                     multiprocess_mode="max"),
+                     multiprocess_mode="max", registry=registry),
     }
+    _registry = registry
+    return built
 
 
 def _get() -> dict[str, Any]:

@@ -49,10 +49,8 @@ class Cursor:
         self.postrollback: list[Callable[[], None]] = []
         # Per-transaction state owned by higher layers (the ORM cache lives here).
         self.transaction: Any = None
-        #: the access cache signal read at the start of this transaction (None: unknown,
-        #: so nothing is shared across transactions)
-        self.cache_signal: int | None = None
-        #: every cache signal read with it, by name (e.g. ``xmlid``); empty: unknown
+        #: the cache signals read at the start of this transaction, by name (``access``,
+        #: ``xmlid``); a name missing: unknown, so nothing is shared across transactions
         self.cache_signals: dict[str, int] = {}
         self.closed = False
 
@@ -132,7 +130,6 @@ class Cursor:
     def commit(self) -> None:
         self.flush()
         self.connection.commit()
-        self.cache_signal = None
         self.cache_signals = {}
         hooks, self.postcommit = self.postcommit, []
         self.postrollback = []
@@ -141,7 +138,6 @@ class Cursor:
 
     def rollback(self) -> None:
         self.connection.rollback()
-        self.cache_signal = None
         self.cache_signals = {}
         self.postcommit = []
         hooks, self.postrollback = self.postrollback, []

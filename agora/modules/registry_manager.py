@@ -17,11 +17,11 @@ _seen: dict[str, tuple[int, Registry]] = {}
 
 def registry_for(cr: Cursor) -> Registry:
     """The up-to-date registry of ``cr``'s database (one cheap query to check). The same
-    query reads the access cache signal, left on the cursor (``cr.cache_signal``) for
-    the access policy's cross-transaction memo."""
+    query reads the cache signals, left on the cursor (``cr.cache_signals``) for the
+    cross-transaction memos (access rights, external ids)."""
     dbname = cr.dbname
-    value, cr.cache_signal, xmlid_value = signal.current_values(cr)
-    cr.cache_signals = {signal.ACCESS: cr.cache_signal, signal.XMLID: xmlid_value}
+    value, access_value, xmlid_value = signal.current_values(cr)
+    cr.cache_signals = {signal.ACCESS: access_value, signal.XMLID: xmlid_value}
     registry = Registry.registries.get(dbname)
     if registry is not None and _is_current(cr, value, registry):
         return registry

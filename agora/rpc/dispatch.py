@@ -51,10 +51,16 @@ def is_readonly(method: Any, model: Any = None, db: str | None = None) -> bool:
     model_class = registry.models.get(model) if registry is not None else None
     if model_class is None:
         return False
-    function = inspect.getattr_static(model_class, method, None)
+    return bool(getattr(_function_of(model_class, method), "_readonly", False))
+
+
+def _function_of(model_class: type, name: str) -> Any:
+    """The function defined as ``name`` on the class (classmethods unwrapped), without
+    running descriptors; None when there is none."""
+    function = inspect.getattr_static(model_class, name, None)
     if isinstance(function, classmethod | staticmethod):
         function = function.__func__
-    return bool(getattr(function, "_readonly", False))
+    return function
 
 
 def check_method_name(model: BaseModel, name: str) -> Any:
@@ -67,9 +73,7 @@ def check_method_name(model: BaseModel, name: str) -> Any:
     if name in NOT_REMOTE:
         raise AccessError(f"{model._name}.{name} cannot be called remotely.",
                           model=model._name)
-    function = inspect.getattr_static(type(model), name, None)
-    if isinstance(function, classmethod | staticmethod):
-        function = function.__func__
+    function = _function_of(type(model), name)
     if not inspect.isfunction(function):
         raise UnknownMethodError(f"The method '{name}' does not exist on the model "
                                  f"'{model._name}'", model=model._name)

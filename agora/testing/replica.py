@@ -28,6 +28,7 @@ import psycopg
 from agora.db import _osuser
 from agora.db._osuser import ServerUserError
 from agora.db.embedded import EmbeddedPostgres, EmbeddedPostgresError, _conf_quote, _free_port
+from agora.db.replicas import lsn_to_int as wal_position
 
 __all__ = [
     "APPLICATION_NAME",
@@ -264,10 +265,10 @@ class StreamingPair:
 
 
 def lsn_to_int(lsn: str) -> int:
-    """``'16/B374D848'`` -> byte position, so LSNs compare as numbers."""
-    high, _, low = lsn.partition("/")
+    """``'16/B374D848'`` -> byte position, so LSNs compare as numbers (the routing's own
+    conversion; a bad value is this fixture's error)."""
     try:
-        return (int(high, 16) << 32) + int(low, 16)
+        return wal_position(lsn)
     except ValueError:
         raise ReplicaPairError(f"not a WAL position: {lsn!r}") from None
 

@@ -7,7 +7,7 @@ model in one query, the user's companies, each evaluated rule domain per (user, 
 operation, companies). A hot path therefore runs no access query after the first one of its kind.
 
 The memo is shared across transactions and threads of a process when the transaction
-read the access signal (``cr.cache_signal``, read with the registry signal at the start
+read the access signal (``cr.cache_signals['access']``, read with the registry signal at the start
 of every request): every change of access lines, rules, groups, memberships or a user's
 companies bumps that signal inside its own transaction (see ``clear_access_cache``), so
 a transaction uses the memo filled under the value its snapshot sees, and a transaction
@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agora.db.sql import SQL
+from agora.modules import signal
 from agora.orm.access import OPERATIONS, VERBS, describe_model
 from agora.orm.domain import AND, OR, combine
 from agora.orm.exceptions import AccessError
@@ -47,7 +48,7 @@ class BaseAccessPolicy:
 
     # -- memo ------------------------------------------------------------------------------
     def _memo(self, env: Environment) -> dict[Any, Any]:
-        value = env.cr.cache_signal
+        value = env.cr.cache_signals.get(signal.ACCESS)
         if value is not None and not env.transaction.access_dirty:
             shared = self._shared
             if shared[0] != value:
