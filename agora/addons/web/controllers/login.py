@@ -65,7 +65,8 @@ class Login(http.Controller):
                                       trust_days=info.get("trusted_device_days") or 0)
                         return self._form(values, status=200)
                     return self._logged_in(target)
-        return self._form(values, status=200 if not values["error"] else 401)
+        return self._form(values, status=200 if not values["error"] else 401,
+                          request=request)
 
     def _second_step(self, request: http.HttpRequest, values: dict, target: str) -> Response:
         """The code of a 2FA login (the pending login is the session in the cookie)."""
@@ -94,8 +95,19 @@ class Login(http.Controller):
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/web/login")
         return response
 
-    def _form(self, values: dict, status: int) -> Response:
+    def _login_providers(self, request: http.HttpRequest, db: str, target: str
+                         ) -> list[dict[str, str]]:
+        """Other ways to log in, shown as links under the form: ``{"name", "url"}`` each.
+        Optional modules (OpenID Connect...) extend this controller and add theirs; ``db``
+        is the database the form logs into ("" when none is chosen yet)."""
+        return []
+
+    def _form(self, values: dict, status: int, request: http.HttpRequest | None = None
+              ) -> Response:
         token = secrets.token_urlsafe(24)
+        if request is not None and not values.get("second_factor"):
+            values = {**values, "login_providers": self._login_providers(
+                request, values.get("db") or "", values.get("redirect") or "/web")}
         response = render_page("login.html", status=status, csrf_token=token, **values)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, path="/web/login", httponly=True,
                             samesite="Strict", max_age=3600)
