@@ -19,7 +19,7 @@ from agora.http.request import HttpRequest
 from agora.http.sessions import Session
 from agora.orm.environment import Environment
 from agora.orm.exceptions import AccessDenied
-from agora.security import audit
+from agora.security import audit, throttle
 
 
 def session_info(env: Environment, session: Session) -> dict[str, Any]:
@@ -82,6 +82,43 @@ def open_session(request: HttpRequest, db: str, login: Any, password: Any, *,
         user_env = env(user=uid, su=False)
         context = user_env["res.users"].context_get()
         session = app.sessions.create(env.cr, uid, login, context)
+        return session, session_info(user_env, session)
+
+    session, info = request.run_in_database(db, work)
+    request.new_session = session
+    return session, info
+
+
+def open_verified_session(request: HttpRequest, db: str, uid: int, *, method: str,
+                          second_factor_done: bool = False,
+                          ) -> tuple[Session, dict[str, Any]]:
+    """Start a session for ``uid``, whose identity something other than a password
+    proved (a passkey, an OpenID Connect provider...): the browser's old session is
+    deleted, the login is audited with ``method``. A user with 2FA still gets the second
+    step (a pending session, as :func:`open_session`) unless ``second_factor_done`` (a
+    passkey with user verification is two factors in one). Raises AccessDenied for a
+    user that does not exist or is archived."""
+    app = request.app
+    previous = request.session_cookie
+    device_token = request.cookies.get(TRUSTED_DEVICE_COOKIE)
+
+    def work(env: Environment) -> tuple[Session, dict[str, Any]]:
+        user = env["res.users"].sudo().with_context(active_test=False).browse(uid)
+        if not user.exists() or not user.active:
+            raise AccessDenied()
+        if previous is not None and previous[1] == db:
+            app.sessions.delete(env.cr, Session(*previous))
+        if not second_factor_done and user._totp_enabled_ids([uid]) \
+                and not user._totp_device_trusted(device_token):
+            session = app.sessions.create(env.cr, None, None, {})
+            user._totp_login_begin(session.token)
+            return session, pending_info(db, user.login, user._totp_trusted_device_days())
+        audit.log_security_event(env.cr, audit.LOGIN, uid=uid, login=user.login,
+                                 ip=throttle.current_client_address(),
+                                 details={"method": method})
+        user_env = env(user=uid, su=False)
+        session = app.sessions.create(env.cr, uid, user.login,
+                                      user_env["res.users"].context_get())
         return session, session_info(user_env, session)
 
     session, info = request.run_in_database(db, work)
