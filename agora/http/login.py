@@ -77,8 +77,8 @@ def open_session(request: HttpRequest, db: str, login: Any, password: Any, *,
         if user._totp_login_required(password, device_token):
             session = app.sessions.create(env.cr, None, None, {})
             user._totp_login_begin(session.token)
-            return session, pending_info(db, user.login,
-                                         user._totp_trusted_device_days())
+            return session, pending_info(db, user.login, user._totp_trusted_device_days(),
+                                         passkey=_has_passkey(env, uid))
         user_env = env(user=uid, su=False)
         context = user_env["res.users"].context_get()
         session = app.sessions.create(env.cr, uid, login, context)
@@ -112,7 +112,8 @@ def open_verified_session(request: HttpRequest, db: str, uid: int, *, method: st
                 and not user._totp_device_trusted(device_token):
             session = app.sessions.create(env.cr, None, None, {})
             user._totp_login_begin(session.token)
-            return session, pending_info(db, user.login, user._totp_trusted_device_days())
+            return session, pending_info(db, user.login, user._totp_trusted_device_days(),
+                                         passkey=_has_passkey(env, uid))
         audit.log_security_event(env.cr, audit.LOGIN, uid=uid, login=user.login,
                                  ip=throttle.current_client_address(),
                                  details={"method": method})
@@ -126,12 +127,21 @@ def open_verified_session(request: HttpRequest, db: str, uid: int, *, method: st
     return session, info
 
 
-def pending_info(db: str, login: str, trusted_device_days: int) -> dict[str, Any]:
+def pending_info(db: str, login: str, trusted_device_days: int, *, passkey: bool = False
+                 ) -> dict[str, Any]:
     """The answer to a right password when a code is still needed (``uid`` None, as
-    Odoo answers a login that awaits its second factor)."""
+    Odoo answers a login that awaits its second factor). ``second_factor_methods``:
+    ``"totp"`` (a code or a recovery code), and ``"passkey"`` when the user has one
+    (its options: ``PASSKEY_SECOND_FACTOR_URL``; the answer goes to
+    ``second_factor_url`` as ``passkey``)."""
     return {"uid": None, "db": db, "username": login, "second_factor": "totp",
             "second_factor_url": SECOND_FACTOR_URL,
+            "second_factor_methods": ["totp", "passkey"] if passkey else ["totp"],
             "trusted_device_days": trusted_device_days}
+
+
+def _has_passkey(env: Environment, uid: int) -> bool:
+    return "res.users.passkey" in env and bool(env["res.users.passkey"]._passkey_count(uid))
 
 
 def finish_second_factor(request: HttpRequest, code: Any, *, trust_device: bool = False

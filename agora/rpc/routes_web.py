@@ -49,9 +49,13 @@ class WebSessionRoutes(Controller):
     def second_factor(self, request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
         """The second step of a 2FA login: ``code`` (a TOTP or recovery code) and
         ``trust_device`` (bool) -> session info of a new session, plus
-        ``trusted_device_token`` and ``trusted_device_days`` when a trust was asked."""
+        ``trusted_device_token`` and ``trusted_device_days`` when a trust was asked.
+        ``passkey`` in place of ``code``: the browser's answer to
+        ``/web/session/passkey/second_factor/options``."""
+        passkey = params.get("passkey")
         _session, info, device = finish_second_factor(
-            request, params.get("code"), trust_device=params.get("trust_device") is True)
+            request, passkey if isinstance(passkey, dict) else params.get("code"),
+            trust_device=params.get("trust_device") is True)
         if device is not None:
             info = {**info, "trusted_device_token": device[0], "trusted_device_days": device[1]}
         return info

@@ -21,6 +21,7 @@ def load_controllers() -> None:
     import agora.http.static  # noqa: F401
     import agora.rpc.json2  # noqa: F401
     import agora.rpc.rest  # noqa: F401
+    import agora.rpc.routes_passkey  # noqa: F401
     import agora.rpc.routes_rpc  # noqa: F401
     import agora.rpc.routes_web  # noqa: F401
 

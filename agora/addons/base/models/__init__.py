@@ -26,6 +26,7 @@ from agora.addons.base.models import (  # noqa: F401
     res_users,
     res_users_apikeys,
     res_users_login_attempt,
+    res_users_passkey,
     res_users_sessions,
     res_users_totp,
 )

@@ -291,8 +291,16 @@ class ResUsersTotp(models.Model):
         return bool(self.env.cr.fetchall())
 
     def _totp_second_factor(self, code: Any) -> str | None:
-        """``"totp"`` or ``"recovery"`` when ``code`` passes as this user's second factor
-        (and is used up), else None."""
+        """``"totp"``, ``"recovery"`` or ``"passkey"`` when ``code`` passes as this user's
+        second factor (and is used up), else None. A passkey is the browser's answer (a
+        dict) to a second-factor challenge of this user."""
+        if isinstance(code, dict):
+            try:
+                self.env["res.users.passkey"].sudo()._passkey_authenticate(
+                    code, "second_factor", self.id)
+            except AccessDenied:
+                return None
+            return "passkey"
         if self._totp_check_code(code):
             return "totp"
         if self._totp_use_recovery_code(code):
@@ -363,6 +371,16 @@ class ResUsersTotp(models.Model):
             "INSERT INTO res_users_totp_login (session_hash, user_id, expires_at)"
             f" VALUES (%s, %s, {_NOW} + make_interval(secs => %s))",
             totp.digest(session_token), self.id, LOGIN_DEADLINE))
+
+    @api.model
+    def _totp_pending_user(self, session_hash: str) -> int | None:
+        """The user whose login awaits its second factor on the session whose token has
+        SHA-256 ``session_hash`` (None: none, or past its deadline)."""
+        self.env.cr.execute(SQL("SELECT user_id FROM res_users_totp_login"
+                                f" WHERE session_hash = %s AND expires_at > {_NOW}",
+                                session_hash))
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
 
     @api.model
     def _totp_login_finish(self, session_token: str, code: Any) -> tuple[str, int | None, int]:

@@ -38,7 +38,7 @@ class Login(http.Controller):
         default_db = request.app.default_db or (databases[0] if len(databases) == 1 else "")
         target = safe_redirect(request.values.get("redirect"))
         values = {"login": "", "error": "", "redirect": target, "db": default_db,
-                  "second_factor": False, "trust_days": 0,
+                  "second_factor": False, "trust_days": 0, "passkey": False,
                   "databases": databases if request.app.list_db and len(databases) > 1 else []}
         if request.method == "POST":
             form = request.form
@@ -62,7 +62,9 @@ class Login(http.Controller):
                 else:
                     if info.get("second_factor"):  # right password, a code is still needed
                         values.update(second_factor=True,
-                                      trust_days=info.get("trusted_device_days") or 0)
+                                      trust_days=info.get("trusted_device_days") or 0,
+                                      passkey="passkey" in info.get("second_factor_methods",
+                                                                    ()))
                         return self._form(values, status=200)
                     return self._logged_in(target)
         return self._form(values, status=200 if not values["error"] else 401,
@@ -73,7 +75,8 @@ class Login(http.Controller):
         form = request.form
         trust_days = form.get("trust_days", "")
         values.update(second_factor=True,
-                      trust_days=int(trust_days) if trust_days.isdigit() else 0)
+                      trust_days=int(trust_days) if trust_days.isdigit() else 0,
+                      passkey=form.get("passkey") == "1")
         try:
             _session, _info, device = finish_second_factor(
                 request, form.get("totp_code", ""), trust_device=bool(form.get("trust_device")))

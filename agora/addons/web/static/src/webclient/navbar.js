@@ -3,6 +3,7 @@
 
 import {h, replaceContent} from "../core/dom.js";
 import {session, setCompanies} from "../core/session.js";
+import {openPasskeyDialog} from "./passkey_dialog.js";
 import {openTotpDialog} from "./totp_dialog.js";
 
 function closeOnOutsideClick(dropdown) {
@@ -148,6 +149,10 @@ export class Navbar {
                 event.preventDefault();
                 openTotpDialog();
             }}, "Two-factor authentication"),
+            h("a", {class: "ag-dropdown-item ag-passkeys-menu", href: "#", onclick: (event) => {
+                event.preventDefault();
+                openPasskeyDialog();
+            }}, "Passkeys"),
             h("a", {class: "ag-dropdown-item ag-logout", href: "/web/session/logout",
                 onclick: async (event) => {
                     event.preventDefault();
