@@ -58,6 +58,23 @@ _FINGERPRINT = SQL("encode(sha256(convert_to(coalesce(u.password, '')"
                    " || coalesce(':' || nullif(u.session_epoch, 0), ''), 'UTF8')), 'hex')")
 
 
+def store_rehashed_password(cr: Cursor, uid: int, new_hash: str) -> None:
+    """Store ``new_hash`` for ``uid``: the same password re-hashed with current parameters
+    (at login). The user's live sessions fingerprinted the old hash; they are carried
+    over to the new one, since nothing about the user changed (a real password change
+    goes through ``write`` and ends them)."""
+    cr.execute(SQL("SELECT %s FROM res_users u WHERE u.id = %s", _FINGERPRINT, uid))
+    row = cr.fetchone()
+    cr.execute(SQL("UPDATE res_users SET password = %s WHERE id = %s", new_hash, uid))
+    if row is None:
+        return
+    cr.execute(SQL("SELECT to_regclass('http_session') IS NOT NULL"))
+    if cr.fetchone()[0]:
+        cr.execute(SQL("UPDATE http_session s SET fingerprint = %s FROM res_users u"
+                       " WHERE u.id = s.uid AND s.uid = %s AND s.fingerprint = %s",
+                       _FINGERPRINT, uid, row[0]))
+
+
 @dataclass
 class Session:
     """One browser's or client's session on one database; ``uid`` None: not logged in."""

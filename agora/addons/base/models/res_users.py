@@ -8,6 +8,7 @@ from typing import Any
 
 from agora import api, fields, models
 from agora.db.sql import SQL
+from agora.http.sessions import store_rehashed_password
 from agora.orm import access
 from agora.orm.environment import SUPERUSER_ID
 from agora.orm.exceptions import AccessDenied
@@ -120,7 +121,7 @@ class ResUsers(models.Model):
                 return
             raise AccessDenied()
         if new_hash:
-            cr.execute("UPDATE res_users SET password = %s WHERE id = %s", (new_hash, self.id))
+            store_rehashed_password(cr, self.id, new_hash)
         if state.login_failures:
             throttle.clear_failures(cr, login, address)
 
