@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from agora.db.sql import SQL
+from agora.security import throttle
 
 if TYPE_CHECKING:
     from agora.db.cursor import Cursor
@@ -168,7 +169,8 @@ def log_security_event(cr: Cursor, event: str, *, uid: int | None = None,
     """Record the security event ``event`` (see the constants above: ``LOGIN_FAILED``...).
 
     ``uid``: the user concerned (None if unknown, e.g. a wrong login); ``login``: the
-    login given; ``ip``: the client address; ``details``: any JSON-serialisable dict
+    login given; ``ip``: the client address (default: the address of the request being
+    served, so events raised deep in the ORM carry it too); ``details``: any JSON-serialisable dict
     (never a password or a key); ``model``/``res_id``: the record concerned, if any.
 
     The event is written when ``cr``'s transaction ends, whether it commits or rolls back
@@ -176,6 +178,8 @@ def log_security_event(cr: Cursor, event: str, *, uid: int | None = None,
     problem: the event then only reaches the ``agora.audit`` logger."""
     if not isinstance(event, str) or not event:
         raise ValueError("a security event needs a name")
+    if ip is None:
+        ip = throttle.current_client_address()
     entry = Entry(operation=SECURITY, event=event, uid=uid, login=login, ip=ip,
                   details=_json_safe(details) if details else None, model=model,
                   res_id=res_id)

@@ -288,6 +288,23 @@ def test_vacuum_by_the_superuser_deletes_old_rows(env):
     assert env.cr.fetchone()[0] == 0
 
 
+def test_the_daily_vacuum_keeps_the_retention_period(env):
+    env["res.partner"].create({"name": "Ancient"})
+    env["res.partner"].create({"name": "Recent"})
+    env.flush_all()
+    env.cr.execute("SELECT max(id) FROM audit_log")
+    newest = env.cr.fetchone()[0]
+    env.cr.execute("UPDATE audit_log SET create_date = now() at time zone 'UTC'"
+                   " - interval '40 days' WHERE id = %s", (newest - 1,))
+    params = env["ir.config_parameter"].sudo()
+    params.set_param("base.audit_log_retention_days", "0")  # 0: keep everything
+    assert "audit.log" not in env["ir.autovacuum"]._run_vacuum_cleaner()
+    params.set_param("base.audit_log_retention_days", "30")
+    assert env["ir.autovacuum"]._run_vacuum_cleaner()["audit.log"] >= 1
+    env.cr.execute("SELECT id FROM audit_log WHERE id IN %s", ((newest - 1, newest),))
+    assert [row[0] for row in env.cr.fetchall()] == [newest]
+
+
 def test_pending_rows_are_found_by_a_search_on_the_log(env):
     partner = env["res.partner"].create({"name": "Searchable"})
     found = env["audit.log"].search([("model", "=", "res.partner"),

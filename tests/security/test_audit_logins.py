@@ -28,13 +28,22 @@ def test_logins_failures_logouts_and_password_changes_are_audited(served):
         "name": "Audited", "login": "audited", "password": "Audited-Pass-42"}).id)
     assert "error" in _authenticate(served, "audited", "wrong-password").json()
     session = http_session(served.url, served.name, "audited", "Audited-Pass-42")
+    # an access refusal deep in the ORM carries the request's address too
+    refused = session.post(f"{served.url}/web/dataset/call_kw", timeout=30, json={
+        "jsonrpc": "2.0", "method": "call", "id": 3, "params": {
+            "model": "ir.config_parameter", "method": "search_read", "args": [[]],
+            "kwargs": {"fields": ["key"]}}}).json()
+    assert refused["error"]["data"]["name"].endswith("AccessError"), refused
     session.post(f"{served.url}/web/session/destroy", timeout=30, json={
         "jsonrpc": "2.0", "method": "call", "id": 2, "params": {}})
     assert _events(served, "audited") == [
         ("login_failed", user_id, "127.0.0.1"),
         ("login", user_id, "127.0.0.1"),
-        ("logout", user_id, None),
+        ("logout", user_id, "127.0.0.1"),
     ]
+    assert served.run(lambda env: env["audit.log"].search(
+        [("event", "=", "access_denied"), ("uid", "=", user_id)]).mapped("ip")) == [
+        "127.0.0.1"]
 
     def change(env):
         env["res.users"].browse(user_id).write({"password": "Another-Pass-43"})
