@@ -301,7 +301,7 @@ def test_the_daily_vacuum_keeps_the_retention_period(env):
     assert "audit.log" not in env["ir.autovacuum"]._run_vacuum_cleaner()
     params.set_param("base.audit_log_retention_days", "30")
     assert env["ir.autovacuum"]._run_vacuum_cleaner()["audit.log"] >= 1
-    env.cr.execute("SELECT id FROM audit_log WHERE id IN %s", ((newest - 1, newest),))
+    env.cr.execute("SELECT id FROM audit_log WHERE id = ANY(%s)", ([newest - 1, newest],))
     assert [row[0] for row in env.cr.fetchall()] == [newest]
 
 
