@@ -87,6 +87,8 @@ LOGIN_SIZE = 128
 #: what was being checked when a password was wrong
 SOURCE_LOGIN = "login"  # res.users._login: web form, /web/session/authenticate, XML-RPC
 SOURCE_RPC = "rpc"  # (uid, password) of an XML-RPC / JSON-RPC object call
+#: a logged-in user confirming who they are (turning 2FA off with a code or password)
+SOURCE_IDENTITY = "identity"
 
 
 class LoginThrottled(AccessDenied):

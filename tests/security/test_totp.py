@@ -326,6 +326,27 @@ def test_disable_needs_a_code_or_the_password(client, agora_served_db, user,
     assert agora_served_run(leftovers) == (None, 0)
 
 
+def test_disable_counts_wrong_passwords_like_logins(client, agora_served_db, user,
+                                                   agora_served_run):
+    """A stolen session must not become a password oracle: wrong codes or passwords
+    given to turn 2FA off count for the login's brute-force cooldown."""
+    uid, login = user
+    enrol(client, agora_served_db, login, agora_served_run, uid)
+    for attempt in range(5):
+        payload = rpc(client, "/web/session/totp/disable", {"credential": f"guess-{attempt}"})[1]
+        assert "stays enabled" in error_message(payload)
+    # the right password is refused now, without being checked, and 2FA stays on
+    payload = rpc(client, "/web/session/totp/disable", {"credential": SERVED_USER_PASSWORD})[1]
+    assert "try again" in error_message(payload).lower()
+    assert agora_served_run(lambda env: env["res.users"].browse(uid).totp_enabled) is True
+
+    def attempts(env):
+        env.cr.execute(SQL("SELECT source, ip FROM res_users_login_attempt WHERE login = %s",
+                           login))
+        return env.cr.fetchall()
+    assert agora_served_run(attempts) == [("identity", None)] * 5
+
+
 # -- administrators -----------------------------------------------------------------------------
 def test_admin_resets_a_users_2fa(agora_app, agora_served_db, user, agora_served_run):
     uid, login = user

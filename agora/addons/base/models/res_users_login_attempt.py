@@ -31,7 +31,8 @@ class ResUsersLoginAttempt(models.Model):
     user_id = fields.Many2one("res.users", string="User", readonly=True, ondelete="cascade",
                               help="The user of that login, when there is one.")
     source = fields.Selection([(throttle.SOURCE_LOGIN, "Login"),
-                               (throttle.SOURCE_RPC, "RPC call (uid and password)")],
+                               (throttle.SOURCE_RPC, "RPC call (uid and password)"),
+                               (throttle.SOURCE_IDENTITY, "Identity check (logged in)")],
                               readonly=True)
     cleared = fields.Boolean(readonly=True,
                              help="A successful login from the same address followed: the "

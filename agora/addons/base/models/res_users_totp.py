@@ -26,7 +26,7 @@ from agora import api, fields, models
 from agora.db.sql import SQL
 from agora.orm.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from agora.orm.schema import add_missing_columns, missing_tables
-from agora.security import audit, totp
+from agora.security import audit, throttle, totp
 from agora.security.apikeys import RPC_SCOPE
 from agora.security.passwords import verify_password
 
@@ -173,9 +173,17 @@ class ResUsersTotp(models.Model):
         user = self._totp_self()
         if not user.totp_enabled:
             return True
+        # Whoever holds a session could otherwise guess the password here at will: the
+        # login's brute-force counter applies (a cooldown refuses before any check). Not
+        # the address counter: this check is bound to one account, there is no spraying.
+        _row, state = throttle.read_state(self.env.cr, throttle.login_subject(user.login),
+                                          None)
+        state.check()
         if not (user._totp_second_factor(credential) or user._totp_password_ok(credential)):
             audit.log_security_event(self.env.cr, audit.TOTP_FAILED, uid=user.id,
                                      login=user.login, details={"action": "disable"})
+            throttle.record_failure(self.env.cr, user.login, None, user.id,
+                                    throttle.SOURCE_IDENTITY)
             raise AccessDenied("Invalid code or password: two-factor authentication stays "
                                "enabled.")
         user._totp_clear()
