@@ -6,6 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from agora.orm.exceptions import InvalidValueError
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -53,11 +55,16 @@ def model(method: F) -> F:
 
 def model_create_multi(method: F) -> F:
     """``create`` that takes a list of dicts (a single dict is wrapped, so overrides can
-    always iterate over ``vals_list``)."""
+    always iterate over ``vals_list`` and read each as a dict: anything else is refused
+    here, before any override sees it)."""
     @functools.wraps(method)
     def create(self, vals_list, *args, **kwargs):
         if isinstance(vals_list, dict):
             vals_list = [vals_list]
+        elif not isinstance(vals_list, list | tuple) or not all(
+                isinstance(vals, dict) for vals in vals_list):
+            raise InvalidValueError(f"{self._name}.create expects a dict or a list of dicts",
+                                    model=self._name)
         return method(self, vals_list, *args, **kwargs)
     create._api_model = True  # type: ignore[attr-defined]
     create._create_multi = True  # type: ignore[attr-defined]

@@ -54,7 +54,7 @@ class ResUsers(models.Model):
 
     def write(self, vals: dict[str, Any]) -> bool:
         result = super().write(self._hash_password_vals(vals))
-        if vals.get("password"):
+        if isinstance(vals, dict) and vals.get("password"):
             for user_id in self.ids:
                 audit.log_security_event(self.env.cr, audit.PASSWORD_CHANGED, uid=user_id,
                                          details={"by": self.env.uid})
@@ -63,6 +63,8 @@ class ResUsers(models.Model):
     def _hash_password_vals(self, vals: dict[str, Any]) -> dict[str, Any]:
         """Passwords are only ever stored hashed (argon2id), once the policy accepts them
         (see :meth:`_check_password_policy`)."""
+        if not isinstance(vals, dict):  # the ORM's own check names the mistake
+            return vals
         password = vals.get("password")
         if password:
             if not isinstance(password, str):
