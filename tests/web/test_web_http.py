@@ -35,7 +35,10 @@ def test_login_form_logs_in_and_serves_the_client(agora_live_server, agora_serve
     assert 'id="agora-session-info"' in page.text
     assert '"username": "admin"' in page.text
     assert page.headers["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    policy = page.headers["Content-Security-Policy"]
+    # the central policy (no inline script, no plugins), with framing forbidden outright
+    assert "frame-ancestors 'none'" in policy and "frame-ancestors 'self'" not in policy
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
     # the client's entry module is served as JavaScript
     main = browser.get(f"{url}/web/static/src/webclient/main.js")
     assert main.status_code == 200 and main.headers["Content-Type"].startswith("text/javascript")

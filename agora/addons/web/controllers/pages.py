@@ -10,18 +10,19 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.wrappers import Response
 
+from agora.http.security_headers import CONTENT_SECURITY_POLICY
+
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
 
-#: every page sends these: no framing by other sites, no sniffing, no referrer leaks
+#: the central headers (agora.http.security_headers: CSP, nosniff, referrer policy) with
+#: framing forbidden outright: no page of the client is meant to be framed, even by us
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-                               "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'self'", "frame-ancestors 'none'"),
 }
 
 
