@@ -185,7 +185,7 @@ def test_json_rpc_envelopes_are_a_call_or_a_typed_error(body):
 
 # -- marshalling results -------------------------------------------------------------------------
 results = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-(2**31), 2**31 - 1),
+    st.one_of(st.none(), st.booleans(), st.integers(),  # beyond 32 bits: <i8>
               st.floats(allow_nan=False, allow_infinity=False), xml_text,
               st.binary(max_size=8), st.dates(min_value=datetime.date(1, 1, 1)),
               st.datetimes(timezones=st.none() | st.just(datetime.UTC))),
@@ -203,6 +203,15 @@ def test_results_marshal_to_json_and_xml_rpc(value):
     assert not _holds_none(to_wire(value, none=False))  # XML-RPC has no None (Odoo's rule)
     params, _ = xmlrpc.client.loads(dump_result(value), use_builtin_types=True)
     assert len(params) == 1
+
+
+@pytest.mark.parametrize("value", [2**31 - 1, -(2**31), 2**31, 2**40, -(2**63), 2**64,
+                                   [True, 2**33, {"n": -(2**35)}]])
+def test_integers_beyond_32_bits_reach_the_client_unchanged(value):
+    body = dump_result(value)
+    assert xmlrpc.client.loads(body, use_builtin_types=True)[0] == (value,)
+    small = isinstance(value, int) and -(2**31) <= value < 2**31
+    assert (b"<i8>" in body) != small  # plain <int> where XML-RPC has it
 
 
 def _holds_none(value: Any) -> bool:
