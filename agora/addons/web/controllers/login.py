@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from urllib.parse import quote
 
 from werkzeug.utils import redirect
@@ -21,6 +22,14 @@ from agora.http.login import TRUSTED_DEVICE_COOKIE, finish_second_factor
 from agora.security.throttle import LoginThrottled
 
 LOGIN_CSRF_COOKIE = "agora_login_csrf"
+
+#: ``provide(request, db, target) -> [{"name", "url"}]``: other ways to log in (OpenID
+#: Connect providers...), registered by optional modules when their controllers are
+#: imported. A function, not a subclass of ``Login``: a subclass would take the login
+#: page's routes over, and those must not belong to an optional module. Controllers are
+#: loaded in every process whatever each database has installed, so each function
+#: answers [] for a database without its module.
+LOGIN_PROVIDERS: list[Callable[[http.HttpRequest, str, str], list[dict[str, str]]]] = []
 
 
 def safe_redirect(target: str | None) -> str:
@@ -100,10 +109,13 @@ class Login(http.Controller):
 
     def _login_providers(self, request: http.HttpRequest, db: str, target: str
                          ) -> list[dict[str, str]]:
-        """Other ways to log in, shown as links under the form: ``{"name", "url"}`` each.
-        Optional modules (OpenID Connect...) extend this controller and add theirs; ``db``
-        is the database the form logs into ("" when none is chosen yet)."""
-        return []
+        """Other ways to log in, shown as links under the form: ``{"name", "url"}`` each,
+        from the functions optional modules registered in ``LOGIN_PROVIDERS``; ``db`` is
+        the database the form logs into ("" when none is chosen yet)."""
+        providers: list[dict[str, str]] = []
+        for provide in LOGIN_PROVIDERS:
+            providers.extend(provide(request, db, target))
+        return providers
 
     def _form(self, values: dict, status: int, request: http.HttpRequest | None = None
               ) -> Response:
