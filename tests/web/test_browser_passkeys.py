@@ -119,3 +119,37 @@ def test_passkey_as_the_second_factor(agora_page, agora_live_server, agora_serve
     page.click(".ag-login-passkey-second")
     page.wait_for_selector("body.ag-ready")
     assert page.locator(".ag-user-menu").inner_text().strip().startswith("Served User")
+
+
+def test_admin_sees_passkeys_and_turns_2fa_off_from_the_users_form(
+        web, agora_served_user, agora_served_run):
+    """Settings > Users & Companies > Users: the Security page lists the user's passkeys;
+    the header button turns their 2FA off (a user who lost their phone)."""
+    page = web  # the admin, logged in
+    uid, login = agora_served_user
+
+    def prepare(env):
+        me = env(user=uid, su=False)["res.users"].browse(uid)
+        me.totp_confirm(pyotp.TOTP(me.totp_enrol()["secret"]).now())
+        env["res.users.passkey"].sudo().create({
+            "name": "Lost phone", "user_id": uid, "credential_identifier": f"cred-{uid}",
+            "public_key": "pk"})
+    agora_served_run(prepare)
+    page.goto(f"{page.base_url}/web#model=res.users&id={uid}&view_type=form")
+    page.wait_for_selector(".ag-form-view")
+    page.click("text=Security")
+    page.wait_for_function("() => [...document.querySelectorAll('.ag-form-view input')]"
+                           ".some((input) => input.value === 'Lost phone')")
+    assert page.locator(".ag-form-view .ag-add-line").count() == 0  # added by ceremony only
+    page.click("button[name=action_totp_reset]")
+    page.click(".ag-dialog [name=confirm]")
+    page.wait_for_function(
+        "() => !document.querySelector('button[name=action_totp_reset]')"
+        " || document.querySelector('button[name=action_totp_reset]').offsetParent === null")
+    assert agora_served_run(lambda env: env["res.users"].browse(uid).totp_enabled) is False
+    # and the menu leads there
+    page.click(".ag-navbar-home")
+    page.click(".ag-app-tile:has-text('Settings')")
+    page.click(".ag-navbar-menus .ag-dropdown-toggle:has-text('Users & Companies')")
+    page.click(".ag-navbar-menus .ag-dropdown-item:has-text('Users')")
+    page.wait_for_selector(f".ag-list-view td:has-text('{login}')")

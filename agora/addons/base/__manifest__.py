@@ -6,6 +6,7 @@
     "depends": [],
     "data": ["security/ir.model.access.csv", "security/base_rules.xml",
              "data/ir_cron_data.xml", "views/res_users_login_attempt_views.xml",
+             "views/res_users_views.xml",
              "views/audit_views.xml"],
     "demo": [],
     "license": "LGPL-3",

@@ -205,3 +205,9 @@ class ResUsersPasskey(models.Model):
                                 uid))
         return self.env.cr.fetchone()[0]
 
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    #: the user's passkeys (administrators see and remove them on the user's form)
+    passkey_ids = fields.One2many("res.users.passkey", "user_id", string="Passkeys")
