@@ -4,7 +4,8 @@ Each ceremony takes two calls: ``.../options`` answers the options for
 ``navigator.credentials.create/get`` (and remembers the challenge), the second call
 takes the browser's answer (``credential.toJSON()``):
 
-- register (logged in): ``/web/session/passkey/register/options``, then
+- register (logged in, the password confirmed): ``/web/session/passkey/register/options``
+  with ``password``, then
   ``/web/session/passkey/register`` with ``credential`` and ``name``;
 - passwordless login: ``/web/session/passkey/login/options`` (``db``), then
   ``/web/session/passkey/login`` (``db``, ``credential``) -> session info;
@@ -60,7 +61,10 @@ class PasskeyRoutes(Controller):
     @route(f"{PREFIX}/register/options", type="json", auth="user")
     def register_options(self, request: HttpRequest, params: dict[str, Any]
                          ) -> dict[str, Any]:
+        """``password``: the user's password. A passkey logs in on its own, for good: a
+        stolen session must not be able to add one."""
         env = request.env
+        env["res.users"].sudo().browse(env.uid)._check_identity(params.get("password"))
         options = env["res.users.passkey"].sudo()._passkey_challenge(
             "register", relying_party(request), env.uid)
         return json.loads(options)

@@ -49,8 +49,8 @@ def logged_in(agora_app, db, login) -> Client:
     return client
 
 
-def register(client, authenticator, name="Laptop") -> dict:
-    options = result(rpc(client, f"{PREFIX}/register/options"))
+def register(client, authenticator, name="Laptop", password=SERVED_USER_PASSWORD) -> dict:
+    options = result(rpc(client, f"{PREFIX}/register/options", {"password": password}))
     return result(rpc(client, f"{PREFIX}/register",
                       {"credential": authenticator.create(options), "name": name}))
 
@@ -89,7 +89,8 @@ def test_register_several_and_log_in_without_password(agora_app, agora_served_db
         (first["id"], "Phone", uid), (second["id"], "Laptop", uid)]
     assert all(k["last_used"] is False for k in keys)
     # the registration options exclude the passkeys the user has (no duplicate per device)
-    options = result(rpc(client, f"{PREFIX}/register/options"))
+    options = result(rpc(client, f"{PREFIX}/register/options",
+                         {"password": SERVED_USER_PASSWORD}))
     assert len(options["excludeCredentials"]) == 2
     assert options["authenticatorSelection"]["residentKey"] == "required"
     assert options["rp"]["id"] == "localhost"
@@ -147,7 +148,8 @@ def test_an_answer_for_another_site_is_refused(agora_app, agora_served_db, user)
     _, payload = passwordless(agora_app, agora_served_db, key, origin="http://evil.example")
     assert "origin" in refusal(payload).lower()
     # a registration made on another origin is refused too, and stores nothing
-    options = result(rpc(client, f"{PREFIX}/register/options"))
+    options = result(rpc(client, f"{PREFIX}/register/options",
+                         {"password": SERVED_USER_PASSWORD}))
     payload = rpc(client, f"{PREFIX}/register", {
         "credential": SoftAuthenticator("http://evil.example").create(options)})
     assert "could not be registered" in refusal(payload)
@@ -187,7 +189,7 @@ def test_another_users_passkey_is_no_second_factor(agora_app, agora_served_db, u
     assert result(rpc(admin, "/web/session/authenticate", {
         "db": agora_served_db, "login": "admin", "password": "admin"}))["uid"]
     admins_key = SoftAuthenticator(ORIGIN)
-    admins = register(admin, admins_key, "admin's")
+    admins = register(admin, admins_key, "admin's", password="admin")
     try:
         browser = Client(agora_app)
         result(rpc(browser, "/web/session/authenticate", {
@@ -240,6 +242,26 @@ def test_only_the_name_can_be_changed_and_only_by_the_owner(agora_app, agora_ser
         passwordless(agora_app, agora_served_db, authenticator)[1])
     removed = security_events(agora_served_run, uid, audit.PASSKEY_REMOVED)
     assert removed and removed[-1]["by"] == uid
+
+
+def test_adding_a_passkey_needs_the_password(agora_app, agora_served_db, user,
+                                            agora_served_run):
+    """A stolen session must not plant a passkey (a way in for good): the password is
+    asked, and guessing it counts for the login's cooldown."""
+    uid, login = user
+    client = logged_in(agora_app, agora_served_db, login)
+    for guess in (None, "", "guess-1", "guess-2", "guess-3", "guess-4"):
+        payload = rpc(client, f"{PREFIX}/register/options", {"password": guess})
+        message = refusal(payload)
+    assert "try again" in message.lower()  # the sixth: cooldown, the password unchecked
+    payload = rpc(client, f"{PREFIX}/register/options", {"password": SERVED_USER_PASSWORD})
+    assert "try again" in refusal(payload).lower()
+
+    def pending(env):
+        env.cr.execute(SQL("SELECT count(*) FROM res_users_passkey_challenge"
+                           " WHERE user_id = %s", uid))
+        return env.cr.fetchone()[0]
+    assert agora_served_run(pending) == 0  # no ceremony was started
 
 
 @pytest.mark.parametrize("credential", [

@@ -55,6 +55,7 @@ def test_register_rename_remove_and_log_in_with_a_passkey(agora_page, agora_live
     open_passkeys(page)
     assert page.is_visible(".ag-passkey-none")
     page.fill(".ag-passkey-new-name", "Laptop")
+    page.fill(".ag-passkey-password", SERVED_USER_PASSWORD)
     page.click(".ag-passkey-add")
     page.wait_for_selector(".ag-passkey-name:has-text('Laptop')")
     [credential] = stored_credentials(cdp, first)
@@ -64,6 +65,10 @@ def test_register_rename_remove_and_log_in_with_a_passkey(agora_page, agora_live
     cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": first})
     cdp, second = add_authenticator(page)
     page.fill(".ag-passkey-new-name", "Phone")
+    page.fill(".ag-passkey-password", "not my password")  # refused: who is this?
+    page.click(".ag-passkey-add")
+    page.wait_for_selector(".ag-passkeys-error:has-text('Wrong password')")
+    page.fill(".ag-passkey-password", SERVED_USER_PASSWORD)
     page.click(".ag-passkey-add")
     page.wait_for_selector(".ag-passkey-name:has-text('Phone')")
     assert page.locator(".ag-passkey").count() == 2
@@ -102,6 +107,7 @@ def test_passkey_as_the_second_factor(agora_page, agora_live_server, agora_serve
     web_login(page, url, login, SERVED_USER_PASSWORD)
     open_passkeys(page)
     page.fill(".ag-passkey-new-name", "Laptop")
+    page.fill(".ag-passkey-password", SERVED_USER_PASSWORD)
     page.click(".ag-passkey-add")
     page.wait_for_selector(".ag-passkey-name:has-text('Laptop')")
     page.click(".ag-dialog-close")

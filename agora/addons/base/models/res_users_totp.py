@@ -173,17 +173,11 @@ class ResUsersTotp(models.Model):
         user = self._totp_self()
         if not user.totp_enabled:
             return True
-        # Whoever holds a session could otherwise guess the password here at will: the
-        # login's brute-force counter applies (a cooldown refuses before any check). Not
-        # the address counter: this check is bound to one account, there is no spraying.
-        _row, state = throttle.read_state(self.env.cr, throttle.login_subject(user.login),
-                                          None)
-        state.check()
+        user._identity_guard()
         if not (user._totp_second_factor(credential) or user._totp_password_ok(credential)):
             audit.log_security_event(self.env.cr, audit.TOTP_FAILED, uid=user.id,
                                      login=user.login, details={"action": "disable"})
-            throttle.record_failure(self.env.cr, user.login, None, user.id,
-                                    throttle.SOURCE_IDENTITY)
+            user._identity_failed()
             raise AccessDenied("Invalid code or password: two-factor authentication stays "
                                "enabled.")
         user._totp_clear()
@@ -314,6 +308,30 @@ class ResUsersTotp(models.Model):
         if self._totp_use_recovery_code(code):
             return "recovery"
         return None
+
+    # -- identity checks (a logged-in user proving it is them) -------------------------------
+    def _identity_guard(self) -> None:
+        """Refuse during the login's brute-force cooldown (LoginThrottled): whoever holds
+        a session could otherwise guess the password through an identity check at will.
+        Not the address counter: the check is bound to one account, there is no spraying."""
+        self.ensure_one()
+        _row, state = throttle.read_state(self.env.cr, throttle.login_subject(self.login),
+                                          None)
+        state.check()
+
+    def _identity_failed(self) -> None:
+        """Count a failed identity check for the login's cooldown (kept on rollback)."""
+        throttle.record_failure(self.env.cr, self.login, None, self.id,
+                                throttle.SOURCE_IDENTITY)
+
+    def _check_identity(self, password: Any) -> None:
+        """AccessDenied unless ``password`` is this user's password (not an API key),
+        before a change that would let a stolen session outlive its theft (adding a
+        passkey)."""
+        self._identity_guard()
+        if not self._totp_password_ok(password):
+            self._identity_failed()
+            raise AccessDenied("Wrong password: confirm who you are with your password.")
 
     def _totp_password_ok(self, password: Any) -> bool:
         """The password itself (not an API key: a key must not turn 2FA off)."""

@@ -44,6 +44,9 @@ class PasskeyView {
             {fields: ["name", "create_date", "last_used"], order: "id"});
         const name = h("input", {type: "text", class: "ag-passkey-new-name", maxlength: "100",
             placeholder: "Name, e.g. \"Work laptop\""});
+        // a passkey logs in on its own: whoever adds one must know the password
+        const password = h("input", {type: "password", class: "ag-passkey-password",
+            autocomplete: "current-password", placeholder: "Your password"});
         replaceContent(this.element, [
             h("p", {}, "A passkey logs you in with your fingerprint, face or screen lock, " +
                 "without a password, and serves as the second step of two-factor " +
@@ -53,10 +56,11 @@ class PasskeyView {
                 : h("p", {class: "ag-passkey-none"}, "You have no passkey yet."),
             this.slot,
             passkeysSupported()
-                ? h("div", {class: "ag-passkeys-add"}, name,
+                ? h("div", {class: "ag-passkeys-add"}, name, password,
                     h("button", {type: "button", class: "ag-btn ag-btn-primary ag-passkey-add",
                         onclick: () => this.attempt(async () => {
-                            const options = await rpc("/web/session/passkey/register/options");
+                            const options = await rpc("/web/session/passkey/register/options",
+                                {password: password.value});
                             const credential = await createPasskey(options);
                             await rpc("/web/session/passkey/register",
                                 {credential, name: name.value});
