@@ -1,0 +1,1 @@
+from agora.addons.auth_oauth.controllers import accounts, login  # noqa: F401
