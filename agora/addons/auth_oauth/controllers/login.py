@@ -31,7 +31,7 @@ from agora.addons.auth_oauth.controllers.common import (
     provider_settings,
     to_provider,
 )
-from agora.addons.web.controllers.login import Login, safe_redirect
+from agora.addons.web.controllers.login import LOGIN_PROVIDERS, Login, safe_redirect
 from agora.security import audit
 
 _logger = logging.getLogger(__name__)
@@ -55,27 +55,42 @@ def unknown_account(provider: str) -> str:
             f"then link the account under \"Linked accounts\" in your user menu.")
 
 
-class OAuthLogin(Login):
-    # -- the login page's links --------------------------------------------------------------
-    def _login_providers(self, request: http.HttpRequest, db: str, target: str
-                         ) -> list[dict[str, str]]:
-        found = super()._login_providers(request, db, target)
-        if not db:
-            return found
-        try:
-            if db not in request.app.served_databases():
-                return found
+def login_providers(request: http.HttpRequest, db: str, target: str
+                    ) -> list[dict[str, str]]:
+    """The login page's "Log in with ..." links (``web``'s ``LOGIN_PROVIDERS``): the
+    enabled providers of ``db``, none where this module is not installed."""
+    if not db:
+        return []
+    try:
+        if db not in request.app.served_databases():
+            return []
 
-            def work(env: Any) -> list[dict[str, Any]]:
-                return env["auth.oauth.provider"]._login_choices() if installed(env) else []
-            choices = request.run_in_database(db, work, readonly=True)
-        except Exception:  # never break the login page: its password form must work
-            _logger.exception("OpenID Connect providers of %s could not be listed", db)
-            return found
-        query = urlencode({"db": db, "redirect": target})
-        return found + [{"name": choice["label"],
-                         "url": f"/auth_oauth/login/{choice['id']}?{query}"}
-                        for choice in choices]
+        def work(env: Any) -> list[dict[str, Any]]:
+            return env["auth.oauth.provider"]._login_choices() if installed(env) else []
+        choices = request.run_in_database(db, work, readonly=True)
+    except Exception:  # never break the login page: its password form must work
+        _logger.exception("OpenID Connect providers of %s could not be listed", db)
+        return []
+    query = urlencode({"db": db, "redirect": target})
+    return [{"name": choice["label"], "url": f"/auth_oauth/login/{choice['id']}?{query}"}
+            for choice in choices]
+
+
+LOGIN_PROVIDERS.append(login_providers)
+
+
+class OAuthLogin(http.Controller):
+    """Not a subclass of ``Login``: its routes (the login page) must stay ``web``'s; the
+    login page's rendering is borrowed from an instance instead."""
+
+    _login_page = Login()
+
+    def _form(self, values: dict, status: int, request: http.HttpRequest | None = None
+              ) -> Response:
+        return self._login_page._form(values, status, request=request)
+
+    def _logged_in(self, target: str) -> Response:
+        return self._login_page._logged_in(target)
 
     # -- start ------------------------------------------------------------------------------
     @http.route("/auth_oauth/login/<int:provider_id>", methods=["GET"], auth="none")
