@@ -28,3 +28,16 @@ export function registerFormWidget(tag, component) {
 export function getFormWidget(tag) {
     return formWidgets.get(tag);
 }
+
+// Entries addons add to the user menu (before "Log out"): `{label, className, href}` to
+// open a page, or `{label, className, onClick}` to run something. Addon modules run
+// before main.js, so their entries exist when the navbar first renders.
+const userMenuItems = [];
+
+export function registerUserMenuItem(item) {
+    userMenuItems.push(item);
+}
+
+export function getUserMenuItems() {
+    return [...userMenuItems];
+}

@@ -2,6 +2,7 @@
 // menu. Menus open their action through the action manager.
 
 import {h, replaceContent} from "../core/dom.js";
+import {getUserMenuItems} from "../core/registry.js";
 import {session, setCompanies} from "../core/session.js";
 import {openPasskeyDialog} from "./passkey_dialog.js";
 import {openTotpDialog} from "./totp_dialog.js";
@@ -153,6 +154,12 @@ export class Navbar {
                 event.preventDefault();
                 openPasskeyDialog();
             }}, "Passkeys"),
+            ...getUserMenuItems().map((item) => h("a", {
+                class: `ag-dropdown-item ${item.className || ""}`, href: item.href || "#",
+                onclick: item.onClick ? (event) => {
+                    event.preventDefault();
+                    item.onClick();
+                } : undefined}, item.label)),
             h("a", {class: "ag-dropdown-item ag-logout", href: "/web/session/logout",
                 onclick: async (event) => {
                     event.preventDefault();
