@@ -67,10 +67,12 @@ class CredentialChecker:
             " u.active AND u.totp_secret IS NOT NULL"
             " FROM (SELECT 1) AS one LEFT JOIN res_users u ON u.id = %s", uid), address)
         state.check()  # during a cooldown even the right password is refused
-        if not stored:
-            self._failed(env, login, address, uid if login is not None else None)
+        if login is None:  # no such user
+            self._failed(env, login, address, None)
         if has_totp:
             raise AccessDenied(TOTP_NEEDS_API_KEY)
+        if not stored:  # archived, or no local password (e.g. a directory's user)
+            return self._check_other_credentials(env, uid, password, login, address, state)
         key = (env.cr.dbname, uid, self._digest(password))
         with self._lock:
             known = self._verified.get(key)
@@ -78,13 +80,29 @@ class CredentialChecker:
             return uid
         ok, upgraded = verify_password(password, stored)
         if not ok:
-            self._failed(env, login, address, uid)
+            return self._check_other_credentials(env, uid, password, login, address, state)
         if upgraded:  # an old hash scheme: let the user model store the new hash
             env(user=SUPERUSER_ID, su=True)["res.users"].browse(uid)._check_credentials(password)
             env.cr.flush()
             env.cr.execute(SQL("SELECT password FROM res_users WHERE id = %s", uid))
             stored = env.cr.fetchone()[0]
         self._remember(key, stored)
+        if state.login_failures:
+            throttle.clear_failures(env.cr, login, address)
+        return uid
+
+    def _check_other_credentials(self, env: Environment, uid: int, password: str, login: str,
+                                 address: str | None, state: throttle.ThrottleState) -> int:
+        """``uid`` if the user model's ``_check_credentials`` accepts ``password`` though
+        the local hash does not (a module may accept other passwords, e.g. an LDAP
+        directory's); counted as a wrong password otherwise. Never remembered: the other
+        source is asked at every call, so a password it revokes stops working at once."""
+        try:
+            env(user=SUPERUSER_ID, su=True)["res.users"].browse(uid)._check_credentials(password)
+        except throttle.LoginThrottled:
+            raise
+        except AccessDenied:
+            self._failed(env, login, address, uid)
         if state.login_failures:
             throttle.clear_failures(env.cr, login, address)
         return uid
