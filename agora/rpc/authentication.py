@@ -51,7 +51,8 @@ class CredentialChecker:
 
     def check_uid_password(self, env: Environment, uid: Any, password: Any) -> int:
         """``uid`` when ``password`` is its password or one of its API keys with the RPC
-        scope; AccessDenied otherwise (the same error for every wrong password;
+        scope, or when the user model's ``_check_credentials`` accepts it though the local
+        hash does not (e.g. an LDAP directory's, with auth_ldap); AccessDenied otherwise (the same error for every wrong password;
         LoginThrottled during a brute-force cooldown, TOTP_NEEDS_API_KEY for a 2FA
         user's bare password)."""
         if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) \
