@@ -45,6 +45,8 @@ class Login(http.Controller):
     def login(self, request: http.HttpRequest) -> Response:
         databases = request.app.served_databases()
         default_db = request.app.default_db or (databases[0] if len(databases) == 1 else "")
+        if request.args.get("db") in databases:  # /web/login?db=name preselects it
+            default_db = request.args["db"]
         target = safe_redirect(request.values.get("redirect"))
         values = {"login": "", "error": "", "redirect": target, "db": default_db,
                   "second_factor": False, "trust_days": 0, "passkey": False,
