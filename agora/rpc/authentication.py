@@ -52,9 +52,9 @@ class CredentialChecker:
     def check_uid_password(self, env: Environment, uid: Any, password: Any) -> int:
         """``uid`` when ``password`` is its password or one of its API keys with the RPC
         scope, or when the user model's ``_check_credentials`` accepts it though the local
-        hash does not (e.g. an LDAP directory's, with auth_ldap); AccessDenied otherwise (the same error for every wrong password;
-        LoginThrottled during a brute-force cooldown, TOTP_NEEDS_API_KEY for a 2FA
-        user's bare password)."""
+        hash does not (e.g. an LDAP directory's, with auth_ldap); AccessDenied otherwise
+        (the same error for every wrong password; LoginThrottled during a brute-force
+        cooldown, TOTP_NEEDS_API_KEY for a 2FA user's bare password)."""
         if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) \
                 or not password:
             raise AccessDenied()
@@ -98,8 +98,11 @@ class CredentialChecker:
         the local hash does not (a module may accept other passwords, e.g. an LDAP
         directory's); counted as a wrong password otherwise. Never remembered: the other
         source is asked at every call, so a password it revokes stops working at once."""
+        # the local hash refused it already: the model need not hash it a second time
+        users = env(user=SUPERUSER_ID, su=True)["res.users"].with_context(
+            local_password_refused=True)
         try:
-            env(user=SUPERUSER_ID, su=True)["res.users"].browse(uid)._check_credentials(password)
+            users.browse(uid)._check_credentials(password)
         except throttle.LoginThrottled:
             raise
         except AccessDenied:

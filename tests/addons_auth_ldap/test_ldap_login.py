@@ -253,3 +253,24 @@ def test_logins_are_audited(served, directory, person):
     # the creation itself is in the audit trail of res.users (as any user creation)
     assert served.run(lambda env: env["audit.log"].search_count(
         [("model", "=", "res.users"), ("res_id", "=", uid), ("operation", "=", "create")])) == 1
+
+
+def test_a_directory_user_confirms_their_identity_with_the_directory_password(
+        served, directory, person, template):
+    """Identity checks (adding a passkey, turning 2FA off) take the password the user
+    logs in with: for a directory's user, the directory's (they have no local one)."""
+    template_id, company_id = template
+    directory(user=template_id, company=company_id)
+    someone = person("identity")
+    uid = authenticate(served, someone.uid, someone.password)["result"]["uid"]
+
+    def check(password):
+        def run(env):
+            try:
+                env["res.users"].browse(uid)._check_identity(password)
+            except Exception as exc:  # noqa: BLE001 - the refusal is the result
+                return type(exc).__name__
+            return "ok"
+        return served.run(run)
+    assert check("not the password") == "AccessDenied"
+    assert check(someone.password) == "ok"

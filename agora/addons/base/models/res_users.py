@@ -117,7 +117,10 @@ class ResUsers(models.Model):
             if is_key(password) and self._api_key_owner(password) == self.id:
                 return
             state.check()
-        ok, new_hash = verify_password(password, stored) if stored and password else (False, None)
+        # local_password_refused: the caller checked this very hash already (RPC calls,
+        # agora.rpc.authentication): hashing again would double the cost of a wrong one
+        ok, new_hash = verify_password(password, stored) if stored and password and \
+            not self.env.context.get("local_password_refused") else (False, None)
         if not ok:
             if self._api_key_owner(password) == self.id:
                 return
@@ -134,7 +137,8 @@ class ResUsers(models.Model):
         same place). A wrong password is counted for the login and the client address;
         too many of them refuse any password for a while (LoginThrottled, see
         ``agora.security.throttle``)."""
-        if not isinstance(login, str) or not isinstance(password, str) or not login:
+        if not isinstance(login, str) or not isinstance(password, str) or not login \
+                or "\x00" in login:  # PostgreSQL text cannot hold NUL: no such login
             raise AccessDenied()
         self._flush_users()
         address = throttle.current_client_address()

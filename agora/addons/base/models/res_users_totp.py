@@ -27,8 +27,7 @@ from agora.db.sql import SQL
 from agora.orm.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from agora.orm.schema import add_missing_columns, missing_tables
 from agora.security import audit, throttle, totp
-from agora.security.apikeys import RPC_SCOPE
-from agora.security.passwords import verify_password
+from agora.security.apikeys import RPC_SCOPE, is_key
 
 #: ir.config_parameter: days a "trusted device" skips the second step (0: never offered)
 TRUSTED_DEVICE_DAYS_PARAM = "auth_totp.trusted_device_days"
@@ -334,12 +333,18 @@ class ResUsersTotp(models.Model):
             raise AccessDenied("Wrong password: confirm who you are with your password.")
 
     def _totp_password_ok(self, password: Any) -> bool:
-        """The password itself (not an API key: a key must not turn 2FA off)."""
+        """The password itself (not an API key: a key must not turn 2FA off), as the user
+        logs in with it: the local one, or what a module accepts (an LDAP directory's)."""
         if not isinstance(password, str) or not password:
             return False
-        self.env.cr.execute(SQL("SELECT password FROM res_users WHERE id = %s", self.id))
-        row = self.env.cr.fetchone()
-        return bool(row and row[0]) and verify_password(password, row[0])[0]
+        keys = self.env["res.users.apikeys"].sudo()
+        if is_key(password) and keys._check_credentials(RPC_SCOPE, password) == self.id:
+            return False
+        try:
+            self.sudo()._check_credentials(password)
+        except AccessDenied:
+            return False
+        return True
 
     # -- trusted devices ---------------------------------------------------------------------
     @api.model
