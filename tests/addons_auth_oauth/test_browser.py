@@ -46,7 +46,8 @@ def test_two_factor_step_after_the_provider(page, served, provider_id):
     link(served, user.id, provider_id, sub)
     enrolling = Browser(served)
     enrolling.password_login(user.login)
-    secret = secret_of(enrolling.call("res.users", "totp_enrol", [user.id])["result"]["uri"])
+    secret = secret_of(enrolling.call("res.users", "totp_enrol", [user.id],
+                                         password=PASSWORD)["result"]["uri"])
     assert "result" in enrolling.rpc("/web/session/totp/confirm",
                                      {"code": fresh_code(served.run, user.id, secret)})
     page.goto(f"{served.url}/web/login")

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 from agora.testing.totp import fresh_code, secret_of
 from tests.addons_auth_oauth.helpers import (
+    PASSWORD,
     Browser,
     error_of,
     form_value,
@@ -189,7 +190,7 @@ def test_user_with_2fa_gets_the_code_step_after_the_provider(served, provider_id
     link(served, user.id, provider_id, sub)
     enrolling = Browser(served)
     enrolling.password_login(user.login)
-    started = enrolling.call("res.users", "totp_enrol", [user.id])["result"]
+    started = enrolling.call("res.users", "totp_enrol", [user.id], password=PASSWORD)["result"]
     secret = secret_of(started["uri"])
     confirmed = enrolling.rpc("/web/session/totp/confirm",
                               {"code": fresh_code(served.run, user.id, secret)})

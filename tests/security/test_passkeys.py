@@ -161,7 +161,8 @@ def test_passkey_as_the_second_factor(agora_app, agora_served_db, user, agora_se
     client = logged_in(agora_app, agora_served_db, login)
     key = SoftAuthenticator(ORIGIN)
     register(client, key)
-    started = result(call(client, "res.users", "totp_enrol", [[uid]]))
+    started = result(call(client, "res.users", "totp_enrol", [[uid]],
+                          {"password": SERVED_USER_PASSWORD}))
     result(rpc(client, "/web/session/totp/confirm", {
         "code": fresh_code(agora_served_run, uid, secret_of(started["uri"]))}))
 
@@ -181,7 +182,8 @@ def test_another_users_passkey_is_no_second_factor(agora_app, agora_served_db, u
     uid, login = user
     client = logged_in(agora_app, agora_served_db, login)
     register(client, SoftAuthenticator(ORIGIN))
-    started = result(call(client, "res.users", "totp_enrol", [[uid]]))
+    started = result(call(client, "res.users", "totp_enrol", [[uid]],
+                          {"password": SERVED_USER_PASSWORD}))
     result(rpc(client, "/web/session/totp/confirm", {
         "code": fresh_code(agora_served_run, uid, secret_of(started["uri"]))}))
     # an administrator's passkey (someone who has this user's password is not them)

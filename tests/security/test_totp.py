@@ -56,7 +56,8 @@ def enrol(client, db, login, run, uid) -> tuple[str, list[str]]:
     """Log ``login`` in, enrol and confirm 2FA; returns (secret, recovery codes)."""
     _, payload = authenticate(client, db, login, SERVED_USER_PASSWORD)
     assert payload["result"]["uid"] == uid
-    started = call(client, "res.users", "totp_enrol", [[uid]])["result"]
+    started = call(client, "res.users", "totp_enrol", [[uid]],
+                   {"password": SERVED_USER_PASSWORD})["result"]
     secret = secret_of(started["uri"])
     assert secret == started["secret"]
     _, payload = rpc(client, "/web/session/totp/confirm",
@@ -71,7 +72,12 @@ def test_enrol_gives_a_qr_code_and_confirm_needs_a_right_code(client, agora_serv
     authenticate(client, agora_served_db, login, SERVED_USER_PASSWORD)
     assert call(client, "res.users", "read", [[uid], ["totp_enabled"]])["result"] == [
         {"id": uid, "totp_enabled": False}]
-    started = call(client, "res.users", "totp_enrol", [[uid]])["result"]
+    # the password first: a stolen session must not turn 2FA on with its own phone
+    assert "Wrong password" in error_message(call(client, "res.users", "totp_enrol", [[uid]]))
+    assert "Wrong password" in error_message(call(client, "res.users", "totp_enrol", [[uid]],
+                                                  {"password": "guess"}))
+    started = call(client, "res.users", "totp_enrol", [[uid]],
+                   {"password": SERVED_USER_PASSWORD})["result"]
     uri = urlparse(started["uri"])
     assert uri.scheme == "otpauth" and uri.netloc == "totp" and login in uri.path
     assert started["qr"].startswith("data:image/svg+xml")
@@ -408,7 +414,8 @@ def test_rpc_refuses_the_bare_password_and_accepts_api_keys(agora_live_server, a
         "params": {"db": agora_served_db, "login": login, "password": SERVED_USER_PASSWORD}})
     started = web.post(f"{url}/web/dataset/call_kw", timeout=30, json={
         "jsonrpc": "2.0", "method": "call", "id": 2, "params": {
-            "model": "res.users", "method": "totp_enrol", "args": [[uid]], "kwargs": {}}}
+            "model": "res.users", "method": "totp_enrol", "args": [[uid]],
+            "kwargs": {"password": SERVED_USER_PASSWORD}}}
     ).json()["result"]
     confirmed = web.post(f"{url}/web/session/totp/confirm", timeout=30, json={
         "jsonrpc": "2.0", "method": "call", "id": 3,

@@ -114,7 +114,7 @@ def test_passkey_as_the_second_factor(agora_page, agora_live_server, agora_serve
 
     def enable_totp(env):
         me = env(user=uid, su=False)["res.users"].browse(uid)
-        secret = me.totp_enrol()["secret"]
+        secret = me.totp_enrol(SERVED_USER_PASSWORD)["secret"]
         me.totp_confirm(pyotp.TOTP(secret).now())
     agora_served_run(enable_totp)  # this ends the user's sessions
     page.goto(f"{url}/web/login")
@@ -136,7 +136,7 @@ def test_admin_sees_passkeys_and_turns_2fa_off_from_the_users_form(
 
     def prepare(env):
         me = env(user=uid, su=False)["res.users"].browse(uid)
-        me.totp_confirm(pyotp.TOTP(me.totp_enrol()["secret"]).now())
+        me.totp_confirm(pyotp.TOTP(me.totp_enrol(SERVED_USER_PASSWORD)["secret"]).now())
         env["res.users.passkey"].sudo().create({
             "name": "Lost phone", "user_id": uid, "credential_identifier": f"cred-{uid}",
             "public_key": "pk"})

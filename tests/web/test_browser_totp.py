@@ -38,6 +38,7 @@ def test_enrol_from_the_user_menu_then_log_in_with_a_code(agora_page, agora_live
     page.click(".ag-user-menu .ag-dropdown-toggle")
     page.click(".ag-totp-menu")
     page.wait_for_selector(".ag-totp-state[data-state=disabled]")
+    page.fill(".ag-totp-password", SERVED_USER_PASSWORD)
     page.click(".ag-totp-enable")
     qr = page.wait_for_selector("img.ag-totp-qr")
     uri = qr.get_attribute("data-uri")
@@ -93,7 +94,7 @@ def test_trusted_device_skips_the_code(agora_page, agora_browser, agora_live_ser
 
     def enrol(env):
         me = env(user=uid, su=False)["res.users"].browse(uid)
-        return me.totp_enrol()["secret"]
+        return me.totp_enrol(SERVED_USER_PASSWORD)["secret"]
     secret = agora_served_run(enrol)
     agora_served_run(lambda env: env(user=uid, su=False)["res.users"].browse(uid).totp_confirm(
         pyotp.TOTP(secret).now()))

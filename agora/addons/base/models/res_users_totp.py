@@ -130,13 +130,16 @@ class ResUsersTotp(models.Model):
                               "authentication", model=self._name)
         return self.sudo()
 
-    def totp_enrol(self) -> dict[str, str]:
+    def totp_enrol(self, password: Any = None) -> dict[str, str]:
         """Start an enrolment: a new secret, pending until :meth:`totp_confirm` gets a code
-        of it. Returns ``secret``, ``uri`` (otpauth://) and ``qr`` (an SVG data URI)."""
+        of it. Returns ``secret``, ``uri`` (otpauth://) and ``qr`` (an SVG data URI).
+        ``password``: the user's, confirming who they are (a stolen session must not turn
+        2FA on with its own device: that would lock the owner out)."""
         user = self._totp_self()
         if user.totp_enabled:
             raise UserError("Two-factor authentication is already enabled: disable it "
                             "first to enrol another device.", model=self._name)
+        user._check_identity(password)
         secret = totp.new_secret()
         self.env.cr.execute(SQL("UPDATE res_users SET totp_pending_secret = %s WHERE id = %s",
                                 secret, user.id))

@@ -55,14 +55,20 @@ class TotpView {
 
     showDisabled() {
         const slot = h("div");
+        const password = h("input", {type: "password", name: "totp_password",
+            class: "ag-totp-password", autocomplete: "current-password",
+            placeholder: "Your password"});
         this.render(
             h("p", {class: "ag-totp-state", dataset: {state: "disabled"}},
                 "Two-factor authentication is off. With it on, logging in also asks a code " +
                 "from an authenticator app on your phone."),
+            h("label", {}, "Confirm with your password:"),
+            password,
             slot,
             h("button", {type: "button", class: "ag-btn ag-btn-primary ag-totp-enable",
                 onclick: () => this.attempt(slot, async () => {
-                    this.showEnrolment(await orm.call(MODEL, "totp_enrol", [[session.uid]]));
+                    this.showEnrolment(await orm.call(MODEL, "totp_enrol", [[session.uid]],
+                        {password: password.value}));
                 })}, "Enable two-factor authentication"));
     }
 
