@@ -11,7 +11,7 @@ Superuser environments (``env.su``) are never checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
@@ -143,6 +143,76 @@ def check_record_rules(records: BaseModel, operation: str) -> None:
     domain = policy.rule_domain(records.env, records._name, operation)
     if not domain:
         return
+    _run_rule_check(records, operation, domain, policy)
+
+
+def check_rules_after_write(records: BaseModel, written: Iterable[str]) -> None:
+    """After ``records`` were written (fields ``written``), raise AccessError unless they
+    still match the write rules: a user may not move a record out of what they may
+    modify (into another company, to another owner...). The rules were checked on the
+    records as they were; create checks the new records the same way.
+
+    One query, after a flush of the pending writes, and only when it can matter: none for
+    the superuser, for a model without write rules, or when the rules read none of the
+    written fields nor of the computed fields depending on them (:func:`affected_fields`)
+    on the records themselves.
+    On refusal the change has been applied to the transaction: the caller rolls it back,
+    as for any error raised by ``write`` (every RPC call does)."""
+    policy = active_policy(records.env)
+    if policy is None or not records._ids:
+        return
+    domain = policy.rule_domain(records.env, records._name, "write")
+    if not domain:
+        return
+    read = rule_fields(records, domain)
+    if read is not None and read.isdisjoint(affected_fields(records, written)):
+        return
+    _run_rule_check(records, "write", domain, policy, after_write=True)
+
+
+def rule_fields(model: BaseModel, domain: list[Any]) -> set[str] | None:
+    """Names of the fields of ``model`` whose values on a record decide whether it
+    matches ``domain`` (the first step of each path: a path through a relation starts
+    with the relational field). None when that cannot be told: a field that is not
+    stored (its search method or related path may read anything) or unknown."""
+    names: set[str] = set()
+    for leaf in domain:
+        if not (isinstance(leaf, list | tuple) and len(leaf) == 3):
+            continue  # '&', '|', '!'
+        path, operator = leaf[0], leaf[1]
+        if not isinstance(path, str):
+            continue  # TRUE_LEAF / FALSE_LEAF
+        name = path.partition(".")[0]
+        field = model._fields.get(name)
+        if field is None or not field.store:
+            return None
+        names.add(name)
+        if operator in ("child_of", "parent_of"):
+            # the hierarchy of the records themselves (``id child_of ...``) moves with
+            # their parent
+            names.update((model._parent_name, "parent_path"))
+    return names
+
+
+def affected_fields(model: BaseModel, written: Iterable[str]) -> set[str]:
+    """``written`` and the computed fields of ``model`` that depend on them, directly or
+    through other fields and models (whatever the path: a superset of what a write of
+    ``written`` can change on the records themselves)."""
+    fields = model._fields
+    triggers = model.env.registry.field_triggers
+    todo = [fields[name] for name in written if name in fields]
+    seen = set(todo)
+    while todo:
+        for dependent, _path in triggers.get(todo.pop(), ()):
+            if dependent not in seen:
+                seen.add(dependent)
+                todo.append(dependent)
+    return {field.name for field in seen if field.model_name == model._name}
+
+
+def _run_rule_check(records: BaseModel, operation: str, domain: list[Any],
+                    policy: AccessPolicy, after_write: bool = False) -> None:
+    """One query: the ids of ``records`` matching ``domain``; the others are refused."""
     from agora.orm.query import Query
     transaction = records.env.transaction
     if transaction.towrite or transaction.tocompute:
@@ -158,13 +228,14 @@ def check_record_rules(records: BaseModel, operation: str) -> None:
         found = {row[0] for row in records.env.cr.fetchall()}
     refused = [id_ for id_ in ids if id_ not in found]
     if refused:
-        raise refusal(records, operation, refused, policy)
+        raise refusal(records, operation, refused, policy, after_write)
 
 
 def refusal(records: BaseModel, operation: str, ids: list[int],
-            policy: AccessPolicy | None = None) -> Exception:
+            policy: AccessPolicy | None = None, after_write: bool = False) -> Exception:
     """The error for ``ids`` refused by the rules of ``operation``: MissingError for the
-    ones that do not exist at all, AccessError naming the rules otherwise."""
+    ones that do not exist at all, AccessError naming the rules otherwise (``after_write``:
+    refused as they became by a write)."""
     cr = records.env.cr
     cr.execute(SQL("SELECT id FROM %s WHERE id = ANY(%s)", SQL.identifier(records._table),
                    list(ids)))
@@ -178,9 +249,11 @@ def refusal(records: BaseModel, operation: str, ids: list[int],
         if policy is not None else []
     rules = ", ".join(f"'{name}'" for name in names) if names else "record rules"
     shown = ", ".join(str(i) for i in existing[:10]) + (", ..." if len(existing) > 10 else "")
+    reason = (f"the change would take them out of what you may modify ({rules})"
+              if after_write else f"refused by {rules}")
     error = AccessError(
         f"You are not allowed to {VERBS.get(operation, operation)} {describe_model(records)} "
-        f"records [{shown}]: refused by {rules} (operation: {operation}).",
+        f"records [{shown}]: {reason} (operation: {operation}).",
         model=records._name)
     note_refusal(records, operation, error, "rule", existing, names)
     return error

@@ -311,6 +311,7 @@ class CrudMixin:
         self.check_access("write")
         if access.active_policy(self.env) is not None:
             access.check_fields(self, [self._field(name) for name in vals], "write")
+        written = list(vals)
         vals = dict(vals)
         if self._inherits:
             for parent_model, link in self._inherits.items():
@@ -348,6 +349,10 @@ class CrudMixin:
                 record._write_later(later)
         if self._parent_store and self._parent_name in vals:
             self._parent_store_move()
+        # The rules were checked on the records as they were; they must hold for the
+        # records as they are now, or a user could move a record out of what they may
+        # modify (into another company, to another owner).
+        access.check_rules_after_write(self, written)
         self._validate_constraints(set(vals))
         return True
 

@@ -41,11 +41,12 @@ def world(served) -> SimpleNamespace:
         hidden = env["res.partner"].create({
             "name": "Secret B", "company_id": b.id, "email": SECRET_EMAIL,
             "comment": f"<p>{SECRET_NOTE}</p>"})
-        hidden.message_post(body=SECRET_MESSAGE)
+        message = hidden.message_post(body=SECRET_MESSAGE)
         # a contact of A whose parent is B's: the relation is visible, B's values are not
         mine = env["res.partner"].create({"name": "Visible A", "company_id": a.id,
                                           "parent_id": hidden.id})
-        return SimpleNamespace(a=a.id, b=b.id, hidden=hidden.id, mine=mine.id)
+        return SimpleNamespace(a=a.id, b=b.id, hidden=hidden.id, mine=mine.id,
+                               message=message.id)
     world = served.run(work)
     world.user = caller(served, "only_a", "only-a-pw-3", ["base.group_user"],
                         company_id=world.a, company_ids=[(6, 0, [world.a])])
@@ -179,15 +180,18 @@ def test_users_cannot_join_another_company(world):
         assert_refused(outcome, "AccessError")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "write checks the record rules on the records as they were, not as they become: a "
-    "user of company A moves their contact into company B (create is checked, write is "
-    "not); reported"))
 def test_records_cannot_be_moved_into_another_company(served, world):
+    """write checks the rules on the records as they become too (create does): a user of
+    company A may not move their contact into company B."""
     try:
         for outcome in world.user.call_all("res.partner", "write", [world.mine], {
                 "vals": {"company_id": world.b}}):
             assert_refused(outcome, "AccessError")
+            assert "take them out of what you may modify" in outcome.message, outcome
+        # the same user may still change what the rules do not look at, or stay in A
+        for outcome in world.user.call_all("res.partner", "write", [world.mine], {
+                "vals": {"company_id": world.a}}):
+            assert outcome.ok and outcome.result is True, outcome
     finally:  # put it back, whatever happened, so that the next tests see the same data
         served.run(lambda env: env["res.partner"].browse(world.mine).write(
             {"company_id": world.a}))
@@ -219,11 +223,38 @@ def test_rest_and_json2_refuse_another_companys_record(world):
     assert listing.status_code == 200 and listing.json() == {"records": []}, listing.text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mail.message has no read rule: any employee (and portal user) reads every message, "
-    "whatever the record it belongs to; reported, the fix belongs to the mail addon"))
-def test_messages_of_another_companys_record_are_hidden(world):
-    for outcome in world.user.call_all("mail.message", "search_read", None, {
-            "domain": [("model", "=", "res.partner"), ("res_id", "=", world.hidden)],
-            "fields": ["body"]}):
-        assert_no_secret(outcome)
+def test_messages_of_another_companys_record_are_hidden(served, world):
+    """A message is as hidden as the record it is posted on (mail.message follows its
+    document): not found by searches, refused by id, not planted either."""
+    domains = [[("model", "=", "res.partner"), ("res_id", "=", world.hidden)],
+               [("body", "ilike", "board minutes")], [("id", "=", world.message)], []]
+    for domain in domains:
+        for outcome in world.user.call_all("mail.message", "search_read", None, {
+                "domain": domain, "fields": ["body", "record_name"]}):
+            assert outcome.ok, outcome
+            assert world.message not in [row["id"] for row in outcome.result], outcome
+            if domain:
+                assert_no_secret(outcome)
+            else:  # all messages: Visible A's are there ("Secret B, Visible A" its name)
+                assert SECRET_MESSAGE not in json.dumps(outcome.result), outcome
+        for outcome in world.user.call_all("mail.message", "search_count", None,
+                                           {"domain": domain}):
+            assert outcome.ok, outcome
+        if domain:
+            assert outcome.result == 0, (domain, outcome)
+    for method, kwargs in [("read", {"fields": ["body"]}),
+                           ("web_read", {"specification": {"body": {}}}),
+                           ("write", {"vals": {"body": "pwned"}})]:
+        for outcome in world.user.call_all("mail.message", method, [world.message], kwargs):
+            assert_refused(outcome, "AccessError")
+            assert_no_secret(outcome)
+    for outcome in world.user.call_all("mail.message", "create", None, {"vals_list": [
+            {"model": "res.partner", "res_id": world.hidden, "body": "planted"}]}):
+        assert_refused(outcome, "AccessError")
+
+    def stored(env):
+        messages = env["mail.message"].search([("model", "=", "res.partner"),
+                                               ("res_id", "=", world.hidden)])
+        return [str(body) for body in messages.mapped("body")]
+    bodies = " ".join(served.run(stored))  # unchanged, and nothing planted
+    assert SECRET_MESSAGE in bodies and "pwned" not in bodies and "planted" not in bodies

@@ -6,6 +6,7 @@ from agora.addons.mail.models import (  # noqa: F401
     mail_followers,
     mail_mail,
     mail_message,
+    mail_message_access,
     mail_message_subtype,
     mail_template,
     mail_thread,
