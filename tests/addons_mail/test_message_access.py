@@ -9,8 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from agora.orm.exceptions import AccessError, MissingError
+from agora.orm.exceptions import AccessError
 from agora.testing.queries import assert_queries
+from tests.addons_mail.document_world import assert_refused_by_id
 
 
 @pytest.fixture
@@ -89,15 +90,7 @@ def test_reading_by_id_refuses_messages_of_hidden_records(env, world):
         messages.browse([world.mine_note.id, world.hidden_note.id]).read(["body"])
     assert "documents you cannot read" in str(info.value)
     assert "note on hidden" not in str(info.value)
-    # cached by the superuser's post in this transaction: web_read checks anyway
-    env["mail.message"].browse(world.hidden_note.id).mapped("body")
-    with pytest.raises(AccessError):
-        messages.browse(world.hidden_note.id).web_read({"body": {}})
-    env.invalidate_all()
-    with pytest.raises(AccessError):
-        messages.browse(world.hidden_note.id).body  # noqa: B018
-    with pytest.raises(MissingError):
-        messages.browse(10 ** 8).read(["body"])
+    assert_refused_by_id(env, messages, world.hidden_note.id, "body")
 
 
 def test_writing_deleting_and_creating_need_the_document(env, world):
@@ -123,6 +116,23 @@ def test_writing_deleting_and_creating_need_the_document(env, world):
     created = employee["mail.message"].create({"model": "res.partner", "res_id": other.id,
                                                "body": "allowed"})
     assert created.read(["body"])[0]["body"]
+
+
+def test_a_message_is_not_moved_onto_a_record_one_cannot_read(env, world):
+    """The author may edit their message, not carry it over to another company's
+    contact (the rules are checked on the message as it becomes too)."""
+    employee = env(user=world.employee.id)
+    posted = employee["res.partner"].browse(world.mine.id).message_post(body="to move")
+    own = employee["mail.message"].browse(posted.id)
+    for vals in ({"res_id": world.hidden.id}, {"model": "res.company", "res_id": world.a.id}):
+        with pytest.raises(AccessError, match="documents you cannot read"), \
+                env.cr.savepoint():
+            own.write(vals)
+    own.write({"subject": "still here"})
+    env.invalidate_all()
+    moved = env["mail.message"].browse(posted.id)
+    assert (moved.model, moved.res_id, moved.subject) == ("res.partner", world.mine.id,
+                                                          "still here")
 
 
 def test_portal_users_never_read_internal_notes(env, world):

@@ -1,9 +1,12 @@
 from agora.addons.mail.models import (  # noqa: F401
     ir_mail_server,
     mail_activity,
+    mail_activity_access,
     mail_activity_mixin,
     mail_activity_type,
+    mail_document_access,
     mail_followers,
+    mail_followers_access,
     mail_mail,
     mail_message,
     mail_message_access,

@@ -213,6 +213,14 @@ class MailThread(models.AbstractModel):
         return self._message_log_batch(body, **kwargs)
 
     # -- followers -------------------------------------------------------------------------
+    def _check_followers_change(self, partner_ids: list[int]) -> None:
+        """As in Odoo: following a record (or no longer) oneself needs to read it; doing
+        it for other partners needs to change (write) it."""
+        if self.env.su:
+            return
+        own = len(set(partner_ids)) == 1 and partner_ids[0] == self.env.user.partner_id.id
+        self.check_access("read" if own else "write")
+
     def _message_subscribe_new(self, partner_ids: list[int]) -> None:
         """Followers for records that have none of ``partner_ids`` yet (just created)."""
         self.env["mail.followers"].sudo().create([
@@ -221,12 +229,13 @@ class MailThread(models.AbstractModel):
 
     def message_subscribe(self, partner_ids: Iterable[int] | None = None) -> bool:
         """Make ``partner_ids`` follow every record of ``self`` (existing followers are
-        kept as they are)."""
+        kept as they are). Needs read access on the records to follow them oneself,
+        write access to make others follow them."""
         wanted = list(dict.fromkeys(_ids_of(partner_ids)))
         ids = self._saved_ids()
         if not wanted or not ids:
             return True
-        self.check_access("read")
+        self._check_followers_change(wanted)
         existing = self.env["mail.followers"].sudo().search(
             [("res_model", "=", self._name), ("res_id", "in", ids),
              ("partner_id", "in", wanted)])
@@ -239,12 +248,13 @@ class MailThread(models.AbstractModel):
         return True
 
     def message_unsubscribe(self, partner_ids: Iterable[int] | None = None) -> bool:
-        """Stop ``partner_ids`` following the records of ``self``."""
+        """Stop ``partner_ids`` following the records of ``self`` (read access for
+        oneself, write access for others, as ``message_subscribe``)."""
         unwanted = _ids_of(partner_ids)
         ids = self._saved_ids()
         if not unwanted or not ids:
             return True
-        self.check_access("read")
+        self._check_followers_change(unwanted)
         self.env["mail.followers"].sudo().search(
             [("res_model", "=", self._name), ("res_id", "in", ids),
              ("partner_id", "in", unwanted)]).unlink()
