@@ -202,6 +202,10 @@ WATCHED = (
                          "group_id")),
     ("ir_rule", ("id", "domain_force", "active")),
     ("res_users_apikeys", ("id", "user_id")),
+    ("res_users_passkey", ("id", "user_id", "credential_identifier", "sign_count")),
+    ("mail_message", ("id", "model", "res_id", "body")),
+    ("mail_followers", ("id", "res_model", "res_id", "partner_id")),
+    ("mail_activity", ("id", "res_model", "res_id", "summary", "user_id")),
 )
 
 
