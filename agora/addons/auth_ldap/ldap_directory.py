@@ -21,6 +21,8 @@ Safety rules, each one a way LDAP logins go wrong in practice:
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,7 +146,7 @@ def find_entry(config: DirectoryConfig, login: str) -> DirectoryEntry | None:
     if config.binddn and not config.bind_password:
         raise DirectoryError(f"{config.label}: the bind DN has no password (an "
                              "unauthenticated bind is never made)")
-    try:
+    with _as_directory_error(config):
         connection = _open(config, config.binddn, config.bind_password)
         try:
             if not connection.bind():
@@ -164,10 +166,6 @@ def find_entry(config: DirectoryConfig, login: str) -> DirectoryEntry | None:
                        if item.get("type") == "searchResEntry"]
         finally:
             _close(connection)
-    except LDAPException as exc:
-        raise DirectoryError(f"{config.label}: {type(exc).__name__}: {exc}") from None
-    except OSError as exc:
-        raise DirectoryError(f"{config.label}: {exc}") from None
     if len(entries) != 1:
         return None
     attributes = entries[0].get("attributes") or {}
@@ -180,12 +178,19 @@ def bind_as(config: DirectoryConfig, dn: str, password: str) -> bool:
     connection of its own). An empty password is refused here, never sent."""
     if not dn or not password:
         return False
-    try:
+    with _as_directory_error(config):
         connection = _open(config, dn, password)
         try:
             return bool(connection.bind())
         finally:
             _close(connection)
+
+
+@contextmanager
+def _as_directory_error(config: DirectoryConfig) -> Iterator[None]:
+    """Library and network failures of a directory as DirectoryError naming it."""
+    try:
+        yield
     except LDAPException as exc:
         raise DirectoryError(f"{config.label}: {type(exc).__name__}: {exc}") from None
     except OSError as exc:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agora.db.sql import SQL
+from agora.http.sessions import parse_cookie as parse_session_cookie
 
 TABLE = "auth_oauth_pending"
 #: seconds between the start of a flow and its callback
@@ -70,14 +71,9 @@ def cookie_value(token: str, db: str) -> str:
     return f"{token}.{db}"
 
 
-def parse_cookie(value: str | None) -> tuple[str, str] | None:
-    """``(browser token, database)`` of the cookie, None when it is not one of ours."""
-    if not value or "." not in value:
-        return None
-    token, _, db = value.partition(".")
-    if len(token) < 32 or not db:
-        return None
-    return token, db
+#: ``(browser token, database)`` of the flow cookie, None when it is not one of ours (the
+#: session cookie's format: ``<token>.<database>``)
+parse_cookie = parse_session_cookie
 
 
 def start(cr: Any, *, browser_token: str, state: str, flow: Flow) -> None:
