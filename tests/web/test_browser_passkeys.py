@@ -7,6 +7,8 @@ page talks to the live server as ``localhost``."""
 
 from __future__ import annotations
 
+import re
+
 import pyotp
 
 from agora.testing.browser import output_directory, web_login
@@ -58,6 +60,9 @@ def test_register_rename_remove_and_log_in_with_a_passkey(agora_page, agora_live
     page.fill(".ag-passkey-password", SERVED_USER_PASSWORD)
     page.click(".ag-passkey-add")
     page.wait_for_selector(".ag-passkey-name:has-text('Laptop')")
+    # dates in the user's locale and time zone (en-US, Europe/Brussels), not raw UTC
+    dates = page.inner_text(".ag-passkey-dates")
+    assert re.search(r"added \d{2}/\d{2}/\d{4}, \d{2}:\d{2} [AP]M, last used never", dates), dates
     [credential] = stored_credentials(cdp, first)
     assert credential["isResidentCredential"] and credential["rpId"] == "localhost"
 

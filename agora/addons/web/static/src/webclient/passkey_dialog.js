@@ -5,6 +5,7 @@
 
 import {h, replaceContent} from "../core/dom.js";
 import {confirmDialog, openDialog} from "../core/dialog.js";
+import {formatValue} from "../core/format.js";
 import {orm} from "../core/orm.js";
 import {rpc} from "../core/rpc.js";
 import {session} from "../core/session.js";
@@ -20,7 +21,8 @@ export async function openPasskeyDialog() {
 }
 
 function when(value) {
-    return value ? value.replace("T", " ").slice(0, 16) : "never";
+    // the server's UTC datetime, shown in the user's time zone and locale
+    return value ? formatValue(value, {type: "datetime"}) : "never";
 }
 
 class PasskeyView {
