@@ -89,6 +89,16 @@ def write_rows(model: BaseModel, rows: dict[int, dict[str, Any]]) -> None:
                 cr.execute(query)
             except psycopg.errors.IntegrityError as exc:
                 raise translate_integrity_error(exc, model) from None
+            if cr.rowcount != len(chunk):  # a write to ids that do not exist (any more)
+                raise MissingError(
+                    f"{model._name}: records {_missing(cr, model, chunk)} do not exist or "
+                    "have been deleted", model=model._name)
+
+
+def _missing(cr: Any, model: BaseModel, ids: list[int]) -> list[int]:
+    cr.execute(SQL("SELECT id FROM %s WHERE id = ANY(%s)", SQL.identifier(model._table), ids))
+    found = {row[0] for row in cr.fetchall()}
+    return [id_ for id_ in ids if id_ not in found]
 
 
 def _batched_update(model: BaseModel, columns: list[Field], ids: list[int],

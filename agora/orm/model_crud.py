@@ -451,6 +451,7 @@ class CrudMixin:
         link: list[int] = []
         unlink: list[int] = []
         clear = False
+        deleted: set[int] = set()
         for command in commands:
             code = command[0]
             if code == Command.CREATE:
@@ -460,6 +461,7 @@ class CrudMixin:
                 link.append(command[1])
             elif code == Command.DELETE:
                 comodel.browse(command[1]).unlink()
+                deleted.add(command[1])
             elif code == Command.UNLINK:
                 unlink.append(command[1])
                 link = [i for i in link if i != command[1]]
@@ -490,7 +492,8 @@ class CrudMixin:
         # Fields computed from the other side of the relation change too.
         others = self.env.registry.inverse_fields.get(field, ())
         if others:
-            touched = before ^ set(self[field.name]._ids)
+            # records deleted by a command are gone: nothing of theirs is recomputed
+            touched = (before ^ set(self[field.name]._ids)) - deleted
             targets = comodel.browse(list(touched))
             for other in others:
                 modified(targets, [other])

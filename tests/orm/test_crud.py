@@ -67,6 +67,15 @@ def test_read_missing_record(env):
 
 # -- write ------------------------------------------------------------------------------
 
+def test_write_to_records_that_do_not_exist_is_missing_error(env):
+    """As Odoo: not a silent no-op, even for the superuser (no rule checks the ids)."""
+    real = env["test.partner"].create({"name": "Real"})
+    ghosts = env["test.partner"].browse([real.id, 999_999_998, 999_999_999])
+    with pytest.raises(MissingError, match=r"\[999999998, 999999999\] do not exist"):
+        ghosts.write({"name": "Boo"})
+        env.flush_all()  # at the latest when the UPDATE runs
+
+
 def test_write_many_and_flush(env):
     partners = env["test.partner"].create([{"name": f"W{i}"} for i in range(5)])
     partners.write({"age": 33, "email": None})

@@ -325,6 +325,7 @@ FOUND = [
                                                              "limit": 1e300}}),
     ("ir.ui.menu", "write", [999_999], {"vals": {"parent_id": 1}}),
     ("ir.ui.menu", "create", None, {"vals_list": {"name": "m", "child_id": [999_999]}}),
+    ("res.partner", "write", [999_999], {"vals": {"name": "ghost"}}),
     ("res.users", "create", None, {"vals_list": "not a dict"}),
     ("res.users", "create", None, {"vals_list": [7]}),
     ("res.users", "write", [2], {"vals": ["password", "x"]}),
