@@ -119,6 +119,25 @@ def link(served: SimpleNamespace, uid: int, provider_id: int, sub: str) -> None:
         {"oauth_provider_id": provider_id, "oauth_uid": sub}))
 
 
+def linked_user_with_2fa(served: SimpleNamespace, provider_id: int, prefix: str
+                         ) -> tuple[SimpleNamespace, str, str]:
+    """A new user linked to ``provider_id`` (a new ``sub``) who turned TOTP on through
+    the JSON routes: ``(user, sub, secret)``."""
+    from agora.testing.totp import fresh_code, secret_of
+
+    user = make_user(served)
+    sub = unique(prefix)
+    link(served, user.id, provider_id, sub)
+    enrolling = Browser(served)
+    enrolling.password_login(user.login)
+    started = enrolling.call("res.users", "totp_enrol", [user.id], password=PASSWORD)["result"]
+    secret = secret_of(started["uri"])
+    confirmed = enrolling.rpc("/web/session/totp/confirm",
+                              {"code": fresh_code(served.run, user.id, secret)})
+    assert "result" in confirmed, confirmed
+    return user, sub, secret
+
+
 def oidc_logins(served: SimpleNamespace, uid: int) -> int:
     """How many successful OpenID Connect logins the audit trail holds for ``uid``."""
     def count(env: Any) -> int:

@@ -10,8 +10,15 @@ import re
 import pytest
 
 from agora.testing.browser import web_login
-from agora.testing.totp import fresh_code, secret_of
-from tests.addons_auth_oauth.helpers import PASSWORD, Browser, link, link_of, make_user, unique
+from agora.testing.totp import fresh_code
+from tests.addons_auth_oauth.helpers import (
+    PASSWORD,
+    link,
+    link_of,
+    linked_user_with_2fa,
+    make_user,
+    unique,
+)
 
 
 @pytest.fixture
@@ -41,15 +48,7 @@ def test_log_in_with_the_provider(page, served, provider_id):
 
 
 def test_two_factor_step_after_the_provider(page, served, provider_id):
-    user = make_user(served)
-    sub = unique("totp")
-    link(served, user.id, provider_id, sub)
-    enrolling = Browser(served)
-    enrolling.password_login(user.login)
-    secret = secret_of(enrolling.call("res.users", "totp_enrol", [user.id],
-                                         password=PASSWORD)["result"]["uri"])
-    assert "result" in enrolling.rpc("/web/session/totp/confirm",
-                                     {"code": fresh_code(served.run, user.id, secret)})
+    user, sub, secret = linked_user_with_2fa(served, provider_id, "totp")
     page.goto(f"{served.url}/web/login")
     page.click("a.ag-login-provider")
     authorize_as(page, sub)

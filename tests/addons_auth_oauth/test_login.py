@@ -10,14 +10,14 @@ import hashlib
 import html
 from urllib.parse import parse_qs, urlparse
 
-from agora.testing.totp import fresh_code, secret_of
+from agora.testing.totp import fresh_code
 from tests.addons_auth_oauth.helpers import (
-    PASSWORD,
     Browser,
     error_of,
     form_value,
     link,
     link_of,
+    linked_user_with_2fa,
     make_user,
     oidc_logins,
     unique,
@@ -185,17 +185,7 @@ def test_email_link_needs_a_verified_email_of_exactly_one_free_user(served, prov
 
 # -- two-factor users -----------------------------------------------------------------------
 def test_user_with_2fa_gets_the_code_step_after_the_provider(served, provider_id):
-    user = make_user(served)
-    sub = unique("twofactor")
-    link(served, user.id, provider_id, sub)
-    enrolling = Browser(served)
-    enrolling.password_login(user.login)
-    started = enrolling.call("res.users", "totp_enrol", [user.id], password=PASSWORD)["result"]
-    secret = secret_of(started["uri"])
-    confirmed = enrolling.rpc("/web/session/totp/confirm",
-                              {"code": fresh_code(served.run, user.id, secret)})
-    assert "result" in confirmed, confirmed
-
+    user, sub, secret = linked_user_with_2fa(served, provider_id, "twofactor")
     browser = Browser(served)
     page = browser.login_with(provider_id, sub)
     assert page.status_code == 200 and urlparse(page.url).path == "/auth_oauth/signin"
