@@ -12,14 +12,17 @@ that session and opens the real one (a new token).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agora.http.controllers import VERSION_INFO
 from agora.http.request import HttpRequest
 from agora.http.sessions import Session
 from agora.orm.environment import Environment
 from agora.orm.exceptions import AccessDenied
-from agora.security import audit, throttle
+from agora.security import audit
+
+if TYPE_CHECKING:
+    from agora.http.application import Application
 
 
 def session_info(env: Environment, session: Session) -> dict[str, Any]:
@@ -75,14 +78,8 @@ def open_session(request: HttpRequest, db: str, login: Any, password: Any, *,
             app.sessions.delete(env.cr, Session(*previous))
         user = env["res.users"].browse(uid)
         if user._totp_login_required(password, device_token):
-            session = app.sessions.create(env.cr, None, None, {})
-            user._totp_login_begin(session.token)
-            return session, pending_info(db, user.login, user._totp_trusted_device_days(),
-                                         passkey=_has_passkey(env, uid))
-        user_env = env(user=uid, su=False)
-        context = user_env["res.users"].context_get()
-        session = app.sessions.create(env.cr, uid, login, context)
-        return session, session_info(user_env, session)
+            return _start_pending(env, app, db, user)
+        return _start_logged_in(env, app, uid, login)
 
     session, info = request.run_in_database(db, work)
     request.new_session = session
@@ -110,21 +107,31 @@ def open_verified_session(request: HttpRequest, db: str, uid: int, *, method: st
             app.sessions.delete(env.cr, Session(*previous))
         if not second_factor_done and user._totp_enabled_ids([uid]) \
                 and not user._totp_device_trusted(device_token):
-            session = app.sessions.create(env.cr, None, None, {})
-            user._totp_login_begin(session.token)
-            return session, pending_info(db, user.login, user._totp_trusted_device_days(),
-                                         passkey=_has_passkey(env, uid))
+            return _start_pending(env, app, db, user)
         audit.log_security_event(env.cr, audit.LOGIN, uid=uid, login=user.login,
-                                 ip=throttle.current_client_address(),
                                  details={"method": method})
-        user_env = env(user=uid, su=False)
-        session = app.sessions.create(env.cr, uid, user.login,
-                                      user_env["res.users"].context_get())
-        return session, session_info(user_env, session)
+        return _start_logged_in(env, app, uid, user.login)
 
     session, info = request.run_in_database(db, work)
     request.new_session = session
     return session, info
+
+
+def _start_pending(env: Environment, app: Application, db: str, user: Any
+                   ) -> tuple[Session, dict[str, Any]]:
+    """A session not logged in, awaiting ``user``'s second factor, and its answer."""
+    session = app.sessions.create(env.cr, None, None, {})
+    user._totp_login_begin(session.token)
+    return session, pending_info(db, user.login, user._totp_trusted_device_days(),
+                                 passkey=_has_passkey(env, user.id))
+
+
+def _start_logged_in(env: Environment, app: Application, uid: int, login: str
+                     ) -> tuple[Session, dict[str, Any]]:
+    """The session of ``uid`` (with their context) and its session info."""
+    user_env = env(user=uid, su=False)
+    session = app.sessions.create(env.cr, uid, login, user_env["res.users"].context_get())
+    return session, session_info(user_env, session)
 
 
 def pending_info(db: str, login: str, trusted_device_days: int, *, passkey: bool = False
@@ -170,10 +177,7 @@ def finish_second_factor(request: HttpRequest, code: Any, *, trust_device: bool 
         app.sessions.delete(env.cr, pending)
         user = env["res.users"].browse(uid)
         device = user._totp_trust_device(request.user_agent.string) if trust_device else None
-        user_env = env(user=uid, su=False)
-        session = app.sessions.create(env.cr, uid, user.login,
-                                      user_env["res.users"].context_get())
-        return "ok", session, session_info(user_env, session), device
+        return ("ok", *_start_logged_in(env, app, uid, user.login), device)
 
     try:
         outcome = request.run_in_database(db, work)
