@@ -27,7 +27,7 @@ from agora.db.sql import SQL
 from agora.orm.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from agora.orm.schema import add_missing_columns, missing_tables
 from agora.security import audit, throttle, totp
-from agora.security.apikeys import RPC_SCOPE, is_key
+from agora.security.apikeys import is_key
 
 #: ir.config_parameter: days a "trusted device" skips the second step (0: never offered)
 TRUSTED_DEVICE_DAYS_PARAM = "auth_totp.trusted_device_days"
@@ -340,8 +340,7 @@ class ResUsersTotp(models.Model):
         logs in with it: the local one, or what a module accepts (an LDAP directory's)."""
         if not isinstance(password, str) or not password:
             return False
-        keys = self.env["res.users.apikeys"].sudo()
-        if is_key(password) and keys._check_credentials(RPC_SCOPE, password) == self.id:
+        if is_key(password) and self._api_key_owner(password) == self.id:
             return False
         try:
             self.sudo()._check_credentials(password)
@@ -390,8 +389,7 @@ class ResUsersTotp(models.Model):
         self.ensure_one()
         if not self._totp_enabled_ids([self.id]):
             return False
-        keys = self.env["res.users.apikeys"].sudo()
-        if keys._check_credentials(RPC_SCOPE, password) == self.id:
+        if self._api_key_owner(password) == self.id:
             return False
         return not self._totp_device_trusted(device_token)
 
