@@ -43,7 +43,7 @@ def relying_party(request: HttpRequest) -> RelyingParty:
     if host.startswith("["):  # an IPv6 address: browsers refuse it as an id anyway
         name = host[: host.find("]") + 1]
     else:
-        name = host.rsplit(":", 1)[0] if ":" in host else host
+        name = host.rsplit(":", 1)[0]  # without the port, if any
     return RelyingParty(id=name.lower(), origin=f"{scheme}://{host.lower()}")
 
 
